@@ -1,0 +1,1 @@
+"""Documents → paragraph records → Chroma + BM25 index."""

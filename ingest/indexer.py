@@ -1,0 +1,192 @@
+"""Build a new index generation from documents, reusing vectors of unchanged paragraphs.
+
+A generation is a Chroma collection plus its BM25 folder. Ingest copies what it keeps from the live
+generation, embeds only new or changed paragraphs, writes BM25, and only then moves the pointer, so
+any failure before that point leaves the previous generation untouched and searchable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chromadb.api import ClientAPI
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+from llama_index.core.utils import get_tokenizer
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest.documents import DocumentError, ParsedDocument, expand_paths, load_manifest, parse_document
+from ingest.records import SkippedSpan
+from rag.index_store import (
+    POINTER_KEY,
+    active_generation,
+    bm25_path,
+    build_bm25,
+    open_chroma,
+    persist_bm25,
+    pointer_collection,
+)
+from rag.nodes import record_to_node, searchable_text
+from rag.settings import Settings
+
+
+class IngestFailedError(RuntimeError):
+    """Nothing could be ingested; the previous index is unchanged."""
+
+    def __init__(self, errors: list[DocumentError]) -> None:
+        super().__init__("nothing ingested; the previous index is unchanged:\n" + "\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class IngestReport:
+    documents: list[str] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    total: int = 0
+    embedded: int = 0
+    generation: str | None = None
+    errors: list[DocumentError] = field(default_factory=list)
+    skipped: dict[str, list[SkippedSpan]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        counts = (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed; "
+            f"{self.total} paragraphs from {len(self.documents)} documents in the index"
+        )
+        if self.embedded == 0:
+            return f"nothing to embed: {counts}"
+        return f"embedded {self.embedded} paragraphs: {counts}"
+
+
+def parse_documents(paths: Iterable[Path], settings: Settings) -> tuple[list[ParsedDocument], list[DocumentError]]:
+    files, errors = expand_paths(paths)
+    manifest = load_manifest(settings.manifest)
+    tokenizer = get_tokenizer()
+    documents: list[ParsedDocument] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            document = parse_document(path, manifest, lambda text: len(tokenizer(text)))
+        except DocumentError as error:
+            errors.append(error)
+            continue
+        except OSError as error:
+            errors.append(DocumentError(path, f"cannot be read ({error.strerror or error})"))
+            continue
+        if (first := seen.get(document.meta.doc_id)) is not None:
+            errors.append(DocumentError(path, f"doc_id '{document.meta.doc_id}' is already used by {first}"))
+            continue
+        seen[document.meta.doc_id] = path
+        documents.append(document)
+    return documents, errors
+
+
+def _stored_nodes(client: ClientAPI, generation: str | None) -> dict[str, TextNode]:
+    """The live generation's nodes with their vectors, so unchanged paragraphs are not re-embedded."""
+    if generation is None:
+        return {}
+    stored = client.get_collection(generation).get(include=["embeddings", "metadatas", "documents"])
+    nodes = {}
+    for node_id, metadata, text, vector in zip(
+        stored["ids"], stored["metadatas"], stored["documents"], stored["embeddings"], strict=True
+    ):
+        node = metadata_dict_to_node(dict(metadata), text=text)
+        node.embedding = [float(x) for x in vector]
+        nodes[node_id] = node
+    return nodes
+
+
+def _is_replaced(node: TextNode, parsed_ids: set[str], scanned: list[Path]) -> bool:
+    """A stored document is replaced when re-read now, or when its file is gone from a scanned folder."""
+    if node.metadata["doc_id"] in parsed_ids:
+        return True
+    source = Path(node.metadata["source_path"])
+    return not source.exists() and any(source.is_relative_to(p.resolve()) for p in scanned if p.is_dir())
+
+
+def ingest(
+    paths: list[Path],
+    settings: Settings,
+    load_embedding: Callable[[], BaseEmbedding],
+    show_progress: bool = False,
+) -> IngestReport:
+    """Index `paths` (files or folders). Raises IngestFailedError when no document could be read."""
+    documents, errors = parse_documents(paths, settings)
+    if not documents:
+        raise IngestFailedError(errors or [DocumentError(Path(*paths[:1]), "no documents found")])
+    client = open_chroma(settings)
+    live = active_generation(client, settings)
+    stored = _stored_nodes(client, live)
+    parsed_ids = {d.meta.doc_id for d in documents}
+    report = IngestReport(errors=errors, skipped={d.meta.doc_id: d.skipped for d in documents})
+
+    kept = {key: node for key, node in stored.items() if not _is_replaced(node, parsed_ids, paths)}
+    fresh = {node.node_id: node for d in documents for node in map(record_to_node, d.records)}
+    to_embed: list[TextNode] = []
+    for key, node in fresh.items():
+        old = stored.get(key)
+        if old is not None and old.metadata.get("content_hash") == node.metadata["content_hash"]:
+            node.embedding = old.embedding
+            report.unchanged += 1
+        else:
+            to_embed.append(node)
+            report.updated += old is not None
+            report.added += old is None
+    report.removed = sum(1 for key in stored if key not in kept and key not in fresh)
+    final = {**kept, **fresh}
+    report.total = len(final)
+    report.documents = sorted({node.metadata["doc_id"] for node in final.values()})
+    report.generation = live
+    if final.keys() == stored.keys() and all(final[k].metadata == stored[k].metadata for k in final):
+        return report  # nothing changed: keep the live generation, and never load the model
+
+    if to_embed:
+        texts = [searchable_text(node) for node in to_embed]
+        vectors = load_embedding().get_text_embedding_batch(texts, show_progress=show_progress)
+        for node, vector in zip(to_embed, vectors, strict=True):
+            node.embedding = vector
+        report.embedded = len(to_embed)
+    report.generation = _publish(client, settings, list(final.values()), live)
+    return report
+
+
+def _publish(client: ClientAPI, settings: Settings, nodes: list[TextNode], live: str | None) -> str:
+    """Write a new generation completely, then point readers at it and drop the old one."""
+    _drop_abandoned(client, settings, keep=live)
+    generation = f"{settings.collection}-g{uuid.uuid4().hex[:12]}"
+    collection = client.create_collection(generation, metadata={"hnsw:space": "cosine"})
+    try:
+        ChromaVectorStore(chroma_collection=collection).add(nodes)
+        persist_bm25(build_bm25(nodes), bm25_path(settings, generation))
+    except BaseException:
+        client.delete_collection(generation)
+        shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
+        raise
+    pointer_collection(client, settings).modify(metadata={POINTER_KEY: generation})
+    if live is not None:
+        _drop_generation(client, settings, live)
+    return generation
+
+
+def _drop_generation(client: ClientAPI, settings: Settings, generation: str) -> None:
+    with contextlib.suppress(Exception):  # already gone is fine
+        client.delete_collection(generation)
+    shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
+
+
+def _drop_abandoned(client: ClientAPI, settings: Settings, keep: str | None) -> None:
+    """Remove generations left by an ingest that was killed before it could clean up."""
+    prefix = f"{settings.collection}-g"
+    for collection in client.list_collections():
+        name = collection if isinstance(collection, str) else collection.name
+        if name.startswith(prefix) and name != keep:
+            _drop_generation(client, settings, name)

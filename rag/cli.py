@@ -1,0 +1,107 @@
+"""The `rag` command line: options are validated here, at the edge, then passed on as Settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from rag.settings import Settings, settings_help
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+@click.group(epilog="Settings (environment variables; CLI flags override them):\n\n" + settings_help())
+@click.option("--index-dir", type=click.Path(path_type=Path), help="Override RAG_INDEX_DIR.")
+@click.option("--chroma-url", help="Override RAG_CHROMA_URL (a Chroma server, e.g. http://127.0.0.1:8000).")
+@click.pass_context
+def main(ctx: click.Context, index_dir: Path | None, chroma_url: str | None) -> None:
+    """Answer questions about security and defence documents, citing numbered paragraphs."""
+    overrides = {key: value for key, value in {"index_dir": index_dir, "chroma_url": chroma_url}.items() if value}
+    try:
+        ctx.obj = Settings(**overrides)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Read documents (default: the corpus folder) into paragraph records and index them.
+
+    Unchanged paragraphs keep their vectors; a failed ingest leaves the previous index as it was.
+    """
+    from ingest.indexer import IngestFailedError
+    from ingest.indexer import ingest as run_ingest
+    from rag.embedding import load_embedding
+
+    settings = _settings(ctx)
+    try:
+        report = run_ingest(
+            list(paths) or [settings.corpus_dir], settings, lambda: load_embedding(settings), show_progress=True
+        )
+    except IngestFailedError as error:
+        for document_error in error.errors:
+            click.echo(f"error: {document_error}", err=True)
+        click.echo("nothing ingested; the previous index is unchanged", err=True)
+        sys.exit(1)
+    for document_error in report.errors:
+        click.echo(f"error: {document_error}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        click.echo(f"{len(report.errors)} file(s) not ingested; their previous paragraphs were kept", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--doc", "doc_id", help="Only this document (doc_id).")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one record per line, every field.")
+@click.pass_context
+def paragraphs(ctx: click.Context, doc_id: str | None, as_json: bool) -> None:
+    """List the indexed paragraph records in document order."""
+    records = _open_index(_settings(ctx)).records(doc_id)
+    if doc_id and not records:
+        raise click.UsageError(f"no document with doc_id '{doc_id}' in the index")
+    for record in records:
+        if as_json:
+            click.echo(record.model_dump_json())
+        else:
+            click.echo(f"{record.label:<36} {record.section_label[:60]:<60} {record.text[:60]}…")
+
+
+@main.command()
+@click.argument("query")
+@click.option("-k", "top_k", type=click.IntRange(min=1), help="Number of paragraphs (default RAG_TOP_K).")
+@click.option("--doc", "doc_id", help="Only this document (doc_id).")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, best first, with scores and every field.")
+@click.pass_context
+def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None, as_json: bool) -> None:
+    """Rank paragraphs for QUERY (dense + BM25, fused by reciprocal rank)."""
+    from rag.embedding import load_embedding
+    from rag.search import search as run_search
+
+    settings = _settings(ctx)
+    if not query.strip():
+        raise click.UsageError("QUERY is empty")
+    index = _open_index(settings)
+    hits = run_search(index, load_embedding(settings), query, top_k or settings.top_k, doc_id)
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{hit.score:.4f}  {hit.record.label}  [{hit.record.section_label}]")
+            click.echo(f"        {hit.record.text[:160]}")
+
+
+def _open_index(settings: Settings):
+    from rag.index_store import IndexMissingError, ParagraphIndex
+
+    try:
+        return ParagraphIndex.open(settings)
+    except IndexMissingError as error:
+        raise click.ClickException(str(error)) from error

