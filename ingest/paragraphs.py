@@ -12,7 +12,8 @@ heading from a one-line paragraph. The rules, in order of precedence:
    lines with no closing punctuation that stand alone between blank lines. Markdown headings carry
    their level; a bold or plain heading takes the level of the last heading written in the same
    style (bold main sections, plain subsections), so the converter's mixed forms nest correctly.
-   A bracketed heading (`[Preface]`) is an editor's placeholder: it names the text under it but
+   A line followed by text starting in lower case is not a heading but a sentence cut by a page
+   break. A bracketed heading (`[Preface]`) is an editor's placeholder: it names the text under it but
    is never the parent of a later heading.
 4. Unnumbered text after a numbered paragraph belongs to it until the next number or heading:
    page breaks split paragraphs and bullet lists continue their lead-in sentence. In documents
@@ -119,6 +120,10 @@ def _is_caption(paragraph: RawParagraph) -> bool:
     )
 
 
+def _next_text(lines: list[SourceLine], index: int) -> str:
+    return next((line.clean for line in lines[index + 1 :] if line.clean), "")
+
+
 def _body_start(lines: list[SourceLine]) -> int:
     for index, line in enumerate(lines):
         if MARKDOWN_HEADING.match(line.clean) or NUMBERED.match(line.clean):
@@ -216,7 +221,9 @@ def parse_paragraphs(source: str) -> ParsedText:
             open_paragraph(line, int(match.group(1)), match.group(2))
             continue
         mid_sentence = bool(open_parts) and not ends_sentence(open_parts[-1])
-        heading = _heading_of(line, previous_blank and next_blank and not mid_sentence)
+        followed_by_continuation = _next_text(body, index)[:1].islower()
+        standalone = previous_blank and next_blank and not mid_sentence and not followed_by_continuation
+        heading = _heading_of(line, standalone)
         if heading is not None:
             flush()
             sections.push(*heading)

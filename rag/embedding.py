@@ -30,6 +30,9 @@ def load_embedding(settings: Settings) -> BaseEmbedding:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # the "Loading weights" bar is noise on every command
 
     return HuggingFaceEmbedding(
         model_name=str(embedding_model_dir(settings.embed_model)),

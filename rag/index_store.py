@@ -138,7 +138,7 @@ def persist_bm25(retriever, path: Path) -> None:
     staging = path.with_name(path.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    retriever.persist(str(staging))
+    retriever.persist(str(staging), show_progress=False)
     shutil.rmtree(path, ignore_errors=True)
     staging.rename(path)
 

@@ -1,0 +1,33 @@
+"""Shared fixtures: the real embedding model (loaded once) and throwaway index settings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.embedding import load_embedding
+from rag.settings import PROJECT_ROOT, Settings
+
+CORPUS = PROJECT_ROOT / "data" / "docs"
+ALBANIA = CORPUS / "eu-albania-security-defence-partnership-2024.txt"
+WESTERN_BALKANS = CORPUS / "eeas-western-balkans-cfsp-csdp.txt"
+
+
+@pytest.fixture(scope="session")
+def embed_model():
+    return load_embedding(Settings())
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the corpus that a test may edit."""
+    folder = tmp_path / "docs"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_copy: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "index", corpus_dir=corpus_copy)

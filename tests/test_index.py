@@ -1,0 +1,120 @@
+"""Real Chroma, real embeddings: search quality, incremental re-ingest, and atomic failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import ingest
+from rag.index_store import ParagraphIndex, active_generation, open_chroma
+from rag.search import search
+from rag.settings import Settings
+
+ALBANIA_FILE = "eu-albania-security-defence-partnership-2024.txt"
+
+
+@pytest.fixture
+def built(settings: Settings, embed_model) -> Settings:
+    report = ingest([settings.corpus_dir], settings, lambda: embed_model)
+    assert (report.added, report.embedded, report.total) == (41, 41, 41)
+    return settings
+
+
+def _keys(settings: Settings, embed_model, query: str, k: int = 5, doc_id: str | None = None) -> list[str]:
+    return [hit.record.key for hit in search(ParagraphIndex.open(settings), embed_model, query, k, doc_id)]
+
+
+def test_cyber_ranks_albania_paragraphs_18_and_19_first(built: Settings, embed_model) -> None:
+    assert _keys(built, embed_model, "cyber")[:2] in (
+        ["eu-albania-sdp#18", "eu-albania-sdp#19"],
+        ["eu-albania-sdp#19", "eu-albania-sdp#18"],
+    )
+
+
+def test_search_filters_by_document_and_stores_every_field(built: Settings, embed_model) -> None:
+    keys = _keys(built, embed_model, "CSDP missions", k=3, doc_id="eeas-wb-cfsp-csdp")
+    assert len(keys) == 3 and all(key.startswith("eeas-wb-cfsp-csdp#") for key in keys)
+    records = {r.key: r for r in ParagraphIndex.open(built).records()}
+    paragraph = records["eu-albania-sdp#18"]
+    assert paragraph.section == ["Areas of Cooperation", "Cyber issues"]
+    assert paragraph.document.distribution_marking == "LIMITE"
+    assert paragraph.document.council_reference == "15047/24"
+    assert paragraph.token_count > 50
+
+
+def test_reingest_embeds_only_what_changed(built: Settings, embed_model) -> None:
+    loads = []
+
+    def counting_loader():
+        loads.append(1)
+        return embed_model
+
+    unchanged = ingest([built.corpus_dir], built, counting_loader)
+    assert (unchanged.embedded, unchanged.unchanged, loads) == (0, 41, [])
+    assert "nothing to embed" in unchanged.summary()
+
+    path = built.corpus_dir / ALBANIA_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("where relevant.", "where relevant and requested."), encoding="utf-8")
+    edited = ingest([built.corpus_dir], built, counting_loader)
+    assert (edited.embedded, edited.updated, edited.added, edited.removed, edited.unchanged) == (1, 1, 0, 0, 40)
+    records = {r.key: r for r in ParagraphIndex.open(built).records()}
+    assert records["eu-albania-sdp#19"].text.endswith("where relevant and requested.")
+
+    path.write_text(text.replace("33. The content of the Security", "The content of the Security"), encoding="utf-8")
+    shrunk = ingest([built.corpus_dir], built, counting_loader)
+    # ¶33 loses its number and joins ¶32; ¶19 goes back to the original text.
+    assert (shrunk.removed, shrunk.updated, shrunk.embedded) == (1, 2, 2)
+
+
+def test_removed_file_leaves_the_index_but_other_paths_do_not_drop_the_corpus(built: Settings, embed_model) -> None:
+    extra = built.corpus_dir.parent / "note.txt"
+    extra.write_text("1. A separate note about maritime security.\n", encoding="utf-8")
+    report = ingest([extra], built, lambda: embed_model)
+    assert (report.added, report.total) == (1, 42)
+    (built.corpus_dir / ALBANIA_FILE).unlink()
+    report = ingest([built.corpus_dir], built, lambda: embed_model)
+    assert (report.removed, report.total) == (34, 8)
+    assert report.documents == ["eeas-wb-cfsp-csdp", "note"]
+
+
+class _FailingEmbedding:
+    def get_text_embedding_batch(self, texts, show_progress=False):
+        raise RuntimeError("embedding backend crashed midway")
+
+
+def test_failed_ingest_leaves_previous_index_intact_and_searchable(built: Settings, embed_model, monkeypatch) -> None:
+    client = open_chroma(built)
+    before = active_generation(client, built)
+    path = built.corpus_dir / ALBANIA_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("cyber resilience", "digital resilience"), "utf-8")
+
+    with pytest.raises(RuntimeError, match="crashed midway"):
+        ingest([built.corpus_dir], built, _FailingEmbedding)
+    assert active_generation(client, built) == before
+
+    import ingest.indexer as indexer
+
+    def broken_bm25(*args, **kwargs):
+        raise OSError("disk full while writing BM25")
+
+    monkeypatch.setattr(indexer, "persist_bm25", broken_bm25)
+    with pytest.raises(OSError, match="disk full"):
+        ingest([built.corpus_dir], built, lambda: embed_model)
+    assert active_generation(client, built) == before
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    assert names == {built.collection, before}, "the half-built generation is removed"
+    assert _keys(built, embed_model, "cyber")[:2] in (
+        ["eu-albania-sdp#18", "eu-albania-sdp#19"],
+        ["eu-albania-sdp#19", "eu-albania-sdp#18"],
+    )
+    records = {r.key: r for r in ParagraphIndex.open(built).records()}
+    assert "cyber resilience" in records["eu-albania-sdp#19"].text
+
+
+def test_index_missing_gives_a_clear_message(tmp_path: Path) -> None:
+    from rag.index_store import IndexMissingError
+
+    with pytest.raises(IndexMissingError, match="run `rag ingest` first"):
+        ParagraphIndex.open(Settings(index_dir=tmp_path / "none"))
