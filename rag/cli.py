@@ -98,6 +98,52 @@ def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None
             click.echo(f"        {hit.record.text[:160]}")
 
 
+@main.command()
+@click.argument("question")
+@click.option("--mode", type=click.Choice(["extractive", "generative"]), help="Default RAG_ANSWER_MODE.")
+@click.option("--doc", "doc_id", help="Only this document (doc_id).")
+@click.option("--history", multiple=True, help="An earlier question of this chat (repeat, oldest first).")
+@click.option("--json", "as_json", is_flag=True, help="The full answer object as JSON.")
+@click.pass_context
+def ask(
+    ctx: click.Context, question: str, mode: str | None, doc_id: str | None, history: tuple[str, ...], as_json: bool
+) -> None:
+    """Answer QUESTION with cited paragraphs, or say that the documents do not answer it."""
+    from rag.chain import AnswerChain
+    from rag.embedding import load_embedding
+    from rag.llm import create_llm
+
+    settings = _settings(ctx)
+    if not question.strip():
+        raise click.UsageError("QUESTION is empty")
+    try:
+        llm = create_llm(settings)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), llm)
+    answer = chain.ask(question, history=[(q, "") for q in history], mode=mode, doc_id=doc_id)
+    if as_json:
+        click.echo(answer.model_dump_json(indent=2))
+        return
+    click.echo(answer.answer)
+    for note in answer.notes:
+        click.echo(f"  note: {note}", err=True)
+    if answer.status == "answered":
+        click.echo("\nSources:")
+        for citation in answer.citations:
+            document = citation.document
+            reference = ", ".join(filter(None, [document.council_reference, document.eeas_reference, document.date]))
+            marking = f" — {document.distribution_marking}" if document.distribution_marking else ""
+            click.echo(f"[{citation.marker}] {citation.label} ({' > '.join(citation.section)}){marking}")
+            if reference:
+                click.echo(f"    {document.title}; {reference}")
+            click.echo(f"    {citation.text}")
+    else:
+        click.echo("\nClosest passages (not an answer):")
+        for passage in answer.closest_passages:
+            click.echo(f"- {passage.label} ({' > '.join(passage.section)}): {passage.text[:200]}")
+
+
 def _open_index(settings: Settings):
     from rag.index_store import IndexMissingError, ParagraphIndex
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,18 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(32, ge=1, description="Paragraphs embedded per batch.")
     top_k: int = Field(5, ge=1, description="Paragraphs returned by a search.")
+    answer_mode: Literal["extractive", "generative"] = Field("extractive", description="Default `rag ask` mode.")
+    evidence_k: int = Field(6, ge=1, description="Retrieved paragraphs considered as evidence for an answer.")
+    llm_backend: str = Field("llamacpp", description="LLM for generative mode: llamacpp, openai or none.")
+    llm_model_path: Path | None = Field(None, description="GGUF file for llamacpp (default: bundled SmolLM2-135M).")
+    llm_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
+    llm_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, if it needs one.")
+    llm_threads: int = Field(2, ge=1, description="CPU threads for llamacpp.")
+    llm_context: int = Field(2048, ge=512, description="Context window (tokens) for llamacpp.")
+    llm_max_tokens: int = Field(160, ge=16, description="Longest draft the LLM may write.")
 
     @property
     def bm25_dir(self) -> Path:

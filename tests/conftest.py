@@ -31,3 +31,28 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, corpus_copy: Path) -> Settings:
     return Settings(index_dir=tmp_path / "index", corpus_dir=corpus_copy)
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory, embed_model) -> Settings:
+    """The real corpus indexed once per test session, for tests that only read."""
+    from ingest.indexer import ingest
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("corpus-index"), corpus_dir=CORPUS)
+    ingest([CORPUS], settings, lambda: embed_model)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def bundled_llm(corpus_settings: Settings):
+    from rag.llm import create_llm
+
+    return create_llm(corpus_settings.model_copy(update={"llm_backend": "llamacpp"}))
+
+
+@pytest.fixture(scope="session")
+def chain(corpus_settings: Settings, embed_model, bundled_llm):
+    from rag.chain import AnswerChain
+    from rag.index_store import ParagraphIndex
+
+    return AnswerChain(corpus_settings, ParagraphIndex.open(corpus_settings), embed_model, bundled_llm)

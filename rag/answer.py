@@ -1,0 +1,68 @@
+"""The answer contract shared by the CLI, the UI, the API and the evaluation."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ingest.records import DocumentMeta
+
+# The one "cannot answer" sentence: the prompt asks the LLM for NOT_IN_DOCUMENTS_TOKEN, the code
+# turns any not-found outcome into NOT_FOUND_ANSWER, and the tests check both.
+NOT_IN_DOCUMENTS_TOKEN = "NOT_IN_DOCUMENTS"
+NOT_FOUND_ANSWER = "The documents do not say."
+
+AnswerMode = Literal["extractive", "generative"]
+
+
+class Span(BaseModel):
+    """Characters [start, end) of a paragraph's text that support an answer sentence."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Citation(BaseModel):
+    marker: str
+    doc_id: str
+    para_id: str
+    label: str
+    section: list[str]
+    text: str
+    supporting_spans: list[Span]
+    document: DocumentMeta
+
+
+class AnswerSentence(BaseModel):
+    text: str
+    markers: list[str]
+
+
+class Candidate(BaseModel):
+    marker: str
+    doc_id: str
+    para_id: str
+    label: str
+    section: list[str]
+    text: str
+    score: float
+    dense_score: float | None
+    keyword_score: float | None
+    answers_question: bool = Field(description="passed the answerability check")
+    missing_terms: list[str] = Field(default_factory=list)
+
+
+class Answer(BaseModel):
+    question: str
+    search_query: str
+    status: Literal["answered", "not_found"]
+    mode: AnswerMode
+    answer: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    candidates: list[Candidate]
+    closest_passages: list[Candidate]
+    notes: list[str] = Field(default_factory=list)
+    timings: dict[str, float]

@@ -1,0 +1,125 @@
+"""Word- and sentence-level helpers shared by the answerability gate, extraction and verification.
+
+Sentence splitting uses NLTK's Punkt (bundled with llama-index, so no download) with the
+abbreviations of EU texts added; stemming uses PyStemmer, the stemmer BM25 already uses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import Stemmer
+
+EU_ABBREVIATIONS = {"i.a", "e.g", "i.e", "cf", "para", "paras", "art", "no", "nos", "doc", "ref", "vol", "or"}
+WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*|\d[\d.,/]*\d|\d")
+NUMBER = re.compile(r"\d")
+# Words that frame a question rather than name what it is about.
+QUESTION_FRAMING = {
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "is", "are",
+    "was", "were", "will", "would", "could", "should", "can", "say", "says", "said", "tell", "me", "us",
+    "document", "documents", "paragraph", "paragraphs", "text", "mention", "mentioned", "mentions",
+    "commit", "commits", "committed", "commitment", "commitments", "plan", "plans", "planned", "pledge",
+    "pledges", "promise", "promises", "agree", "agrees", "agreed", "undertake", "undertakes", "intend",
+    "intends", "regarding", "about", "concerning", "related", "relation", "area", "areas", "field", "fields",
+    "kind", "kinds", "type", "types", "anything", "something", "thing", "things", "give", "list", "describe",
+    "explain", "summarise", "summarize", "also", "please", "eu", "union", "european", "take", "takes", "taking",
+    "part", "play", "plays", "role", "make", "makes", "get", "gets", "involve", "involved", "involves",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from nltk.corpus import stopwords
+
+    _use_bundled_nltk_data()
+    return frozenset(stopwords.words("english"))
+
+
+@cache
+def _punkt():
+    from nltk.tokenize import PunktTokenizer
+
+    _use_bundled_nltk_data()
+    tokenizer = PunktTokenizer("english")
+    tokenizer._params.abbrev_types.update(EU_ABBREVIATIONS)
+    return tokenizer
+
+
+def _use_bundled_nltk_data() -> None:
+    import llama_index.core
+    import nltk
+
+    folder = os.path.join(os.path.dirname(llama_index.core.__file__), "_static", "nltk_cache")
+    if folder not in nltk.data.path:
+        nltk.data.path.append(folder)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets in `text`; bullet lines are sentences of their own."""
+    found: list[Sentence] = []
+    offset = 0
+    for line in text.split("\n"):
+        for start, end in _punkt().span_tokenize(line):
+            found.append(Sentence(line[start:end], offset + start, offset + end))
+        offset += len(line) + 1
+    return found
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+
+
+def content_stems(text: str, drop: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """Stems of the words that carry meaning: no stopwords, no framing words listed in `drop`."""
+    stop = _stopwords()
+    return {stem(w) for w in words(text) if w.lower() not in stop and w.lower() not in drop and len(w) > 1}
+
+
+def question_terms(question: str) -> set[str]:
+    return content_stems(question, QUESTION_FRAMING)
+
+
+def proper_names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial, and acronyms: the names a claim rests on."""
+    names = set()
+    for sentence in sentences(text) or [Sentence(text, 0, len(text))]:
+        tokens = words(sentence.text)
+        for position, token in enumerate(tokens):
+            if (token.isupper() and len(token) > 1) or (position > 0 and token[:1].isupper()):
+                names.add(token)
+    return {n for n in names if n.lower() not in _stopwords()}
+
+
+def numbers(text: str) -> set[str]:
+    return {token.rstrip(".,") for token in words(text) if NUMBER.search(token)}
+
+
+def name_matches(name: str, text_stems: set[str]) -> bool:
+    """'Albanian' matches 'Albania': names match on stem, or on a shared prefix of five or more letters."""
+    key = stem(name)
+    return key in text_stems or any(
+        len(other) >= 5 and len(key) >= 5 and (key.startswith(other) or other.startswith(key)) for other in text_stems
+    )
+
+
+def all_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}

@@ -1,0 +1,108 @@
+"""The answer chain with the real index, the real embedding model and the real bundled LLM."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import NOT_FOUND_ANSWER, Answer
+from rag.chain import AnswerChain
+from rag.llm import BACKENDS, create_llm
+from rag.settings import Settings
+from rag.verify import check_support
+from tests.fakes import ScriptedLLM
+
+UNANSWERABLE = [
+    "What is the partnership's budget in euros?",
+    "What does Serbia commit to in its own partnership with the EU?",
+    "What is the name of Albania's defence minister?",
+    "How many Albanian troops are in EUFOR Althea?",
+]
+MODES = ["extractive", "generative"]
+
+
+def _cited(answer: Answer) -> set[str]:
+    return {f"{c.doc_id}#{c.para_id}" for c in answer.citations}
+
+
+def _assert_well_formed(answer: Answer) -> None:
+    """Every sentence carries a marker, every marker a retrieved paragraph that supports the sentence."""
+    retrieved = {f"{c.doc_id}#{c.para_id}" for c in answer.candidates}
+    assert _cited(answer) <= retrieved
+    by_marker = {c.marker: c for c in answer.citations}
+    for sentence in answer.sentences:
+        assert sentence.markers and all(m in by_marker for m in sentence.markers)
+        assert f"{sentence.text} [{', '.join(sentence.markers)}]" in answer.answer
+        assert any(check_support(sentence.text, by_marker[m].text).supported for m in sentence.markers)
+    for citation in answer.citations:
+        for span in citation.supporting_spans:
+            assert citation.text[span.start : span.end] == span.text
+    assert len(answer.answer.split()) <= 140
+
+
+def test_cyber_question_is_answered_from_paragraphs_18_and_19(chain: AnswerChain) -> None:
+    answer = chain.ask("What does Albania commit to on cyber?", mode="extractive")
+    assert answer.status == "answered"
+    assert _cited(answer) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}
+    assert "[¶18]" in answer.answer and "[¶19]" in answer.answer
+    _assert_well_formed(answer)
+    assert {"retrieve", "check", "extract"} <= answer.timings.keys()
+
+
+def test_generative_mode_with_the_bundled_model_cites_only_verified_cyber_paragraphs(chain: AnswerChain) -> None:
+    tokens: list[str] = []
+    answer = chain.ask("What does Albania commit to on cyber?", mode="generative", on_token=tokens.append)
+    assert tokens, "the bundled model streamed a draft"
+    assert answer.status == "answered" and answer.mode == "generative"
+    assert _cited(answer) and _cited(answer) <= {"eu-albania-sdp#18", "eu-albania-sdp#19", "eu-albania-sdp#2"}
+    _assert_well_formed(answer)
+    assert "generate" in answer.timings
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_questions_the_documents_do_not_answer_are_not_found(chain: AnswerChain, question: str, mode: str) -> None:
+    answer = chain.ask(question, mode=mode)
+    assert answer.status == "not_found"
+    assert answer.answer == NOT_FOUND_ANSWER
+    assert answer.citations == [] and answer.sentences == []
+    assert 1 <= len(answer.closest_passages) <= 3
+
+
+def test_informal_spelling_finds_the_space_paragraph(chain: AnswerChain) -> None:
+    answer = chain.ask("what r the plans for space cooperation w/ albania??")
+    assert answer.status == "answered"
+    assert "eu-albania-sdp#2" in _cited(answer)
+    assert all("space" in s.text for s in answer.sentences if "¶2" in s.markers)
+
+
+def test_follow_up_keeps_the_subject_of_the_conversation(chain: AnswerChain) -> None:
+    history = [("What does Albania commit to on cyber?", "…")]
+    answer = chain.ask("and on hybrid threats?", history=history)
+    assert answer.status == "answered"
+    assert _cited(answer) <= {"eu-albania-sdp#15", "eu-albania-sdp#16", "eu-albania-sdp#17"}
+    assert "Albania" in answer.search_query
+
+
+def test_document_filter_limits_evidence(chain: AnswerChain) -> None:
+    answer = chain.ask("Which countries have a record of full alignment with the CFSP?", doc_id="eeas-wb-cfsp-csdp")
+    assert _cited(answer) == {"eeas-wb-cfsp-csdp#p7"}
+    assert all(c.doc_id == "eeas-wb-cfsp-csdp" for c in answer.candidates)
+    assert answer.answer.endswith("[WB p7]")
+
+
+def test_a_failing_draft_falls_back_to_the_extractive_answer(chain: AnswerChain) -> None:
+    scripted = AnswerChain(chain.settings, chain.index, chain.embed, ScriptedLLM("Albania will pay 5 million EUR."))
+    answer = scripted.ask("What does Albania commit to on cyber?", mode="generative")
+    assert answer.status == "answered"
+    assert _cited(answer) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}
+    assert "5 million" not in answer.answer
+    assert any("failed verification" in note for note in answer.notes)
+
+
+def test_backends_are_chosen_by_name_and_unknown_names_are_refused() -> None:
+    assert {"llamacpp", "openai"} <= BACKENDS.keys()
+    assert create_llm(Settings(llm_backend="none")) is None
+    with pytest.raises(ValueError, match="unknown RAG_LLM_BACKEND 'gpt9'; choose one of llamacpp, none, openai"):
+        create_llm(Settings(llm_backend="gpt9"))
+    with pytest.raises(ValueError, match="needs RAG_LLM_URL"):
+        create_llm(Settings(llm_backend="openai"))
