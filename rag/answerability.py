@@ -19,24 +19,17 @@ from dataclasses import dataclass
 
 from ingest.records import ParagraphRecord
 from rag.query import Query, _names
-from rag.text import QUESTION_FRAMING, all_stems, content_stems, name_matches, numbers, stem
+from rag.text import QUESTION_FRAMING, all_stems, content_stems, name_matches, numbers, stem, words
 
 ASKS_FOR_A_FIGURE = re.compile(
-    r"\b(how many|how much|number of|budget|cost|costs|amount|euros?|eur|€|funding level|per ?cent|percentage|"
+    r"\b(how many|how much|number|budget|cost|costs|amount|euros?|eur|€|funding level|per ?cent|percentage|"
     r"figure|troops)\b",
     re.IGNORECASE,
 )
-NOT_TOPICAL = QUESTION_FRAMING | {
-    "name",
-    "named",
-    "names",
-    "own",
-    "exactly",
-    "specific",
-    "specifically",
-    "many",
-    "much",
-}
+# "how many"/"what number" ask for a figure, which ASKS_FOR_A_FIGURE checks instead.
+NOT_TOPICAL = QUESTION_FRAMING | {"name", "named", "names", "own", "exactly", "specific", "specifically"} | {
+    "many", "much", "number",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,6 +52,7 @@ class TermWeights:
     def __init__(self, records: list[ParagraphRecord]) -> None:
         self.total = len(records)
         self.frequency = Counter(stem_ for record in records for stem_ in evidence_stems(record))
+        self.vocabulary = frozenset(w.lower() for record in records for w in words(record.text) if w.isalpha())
 
     def idf(self, term: str) -> float:
         return math.log((self.total + 1) / (self.frequency.get(term, 0) + 1)) + 1.0

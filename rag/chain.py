@@ -75,6 +75,15 @@ class AnswerChain:
         self.llm = llm
         self._weights: TermWeights | None = None
 
+    def reload(self) -> None:
+        """Follow the index to its newest generation (after an ingest by this or another process)."""
+        self.index = ParagraphIndex.open(self.settings)
+        self._weights = None
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for."""
+        self.ask("warm-up question about cyber")
+
     @property
     def weights(self) -> TermWeights:
         if self._weights is None:
@@ -90,10 +99,12 @@ class AnswerChain:
         on_token: TokenCallback | None = None,
     ) -> Answer:
         mode = mode or self.settings.answer_mode
+        if not self.index.is_current():
+            self.reload()
         timer = _Timer()
         notes: list[str] = []
         with timer.stage("retrieve"):
-            query = build_query(question, history)
+            query = build_query(question, history, self.weights.vocabulary)
             hits = search(self.index, self.embed, query.text, self.settings.evidence_k, doc_id)
         with timer.stage("check"):
             needs = QuestionNeeds.of(query)

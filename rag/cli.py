@@ -144,6 +144,52 @@ def ask(
             click.echo(f"- {passage.label} ({' > '.join(passage.section)}): {passage.text[:200]}")
 
 
+@main.command()
+@click.option("--host", help="Override RAG_UI_HOST (default 127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Override RAG_UI_PORT.")
+@click.pass_context
+def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Open the chat UI (Gradio) on the ingested documents."""
+    from rag.chain import AnswerChain
+    from rag.embedding import load_embedding
+    from rag.llm import create_llm
+    from ui.app import launch
+
+    settings = _settings(ctx).model_copy(
+        update={key: value for key, value in {"ui_host": host, "ui_port": port}.items() if value}
+    )
+    if settings.ui_auth is not None and ":" not in settings.ui_auth:
+        raise click.UsageError("RAG_UI_AUTH must look like user:password")
+    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), create_llm(settings))
+    launch(settings, chain)
+
+
+@main.command(name="eval")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["extractive", "generative"]),
+              help="Modes to score (repeatable; default both).")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path), default=Path("eval/reports/latest"), show_default=True)
+@click.option("--baseline/--no-baseline", default=True, help="Also score the LlamaIndex default pipeline.")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another gold file.")
+@click.pass_context
+def evaluate(ctx: click.Context, modes: tuple[str, ...], out: Path, baseline: bool, gold: Path | None) -> None:
+    """Score answers against the gold Q&A set; writes report.json, report.md and metrics.png."""
+    from eval.report import MAIN_METRICS
+    from eval.run import evaluate as run_evaluation
+    from rag.chain import AnswerChain
+    from rag.embedding import load_embedding
+    from rag.llm import create_llm
+
+    settings = _settings(ctx)
+    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), create_llm(settings))
+    overall = run_evaluation(
+        chain, list(modes) or ["extractive", "generative"], out, baseline, gold, lambda m: click.echo(m, err=True)
+    )
+    click.echo("| system | " + " | ".join(MAIN_METRICS) + " |")
+    for system, summary in overall.items():
+        click.echo(f"| {system} | " + " | ".join(str(summary.get(m)) for m in MAIN_METRICS) + " |")
+    click.echo(f"report: {out / 'report.md'}")
+
+
 def _open_index(settings: Settings):
     from rag.index_store import IndexMissingError, ParagraphIndex
 

@@ -72,6 +72,7 @@ class ParagraphIndex:
     def __init__(self, settings: Settings, client: ClientAPI, generation: str) -> None:
         self.settings = settings
         self.generation = generation
+        self.client = client
         self.collection = client.get_collection(generation)
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
         self._bm25 = None
@@ -84,6 +85,10 @@ class ParagraphIndex:
             where = settings.chroma_url or settings.index_dir
             raise IndexMissingError(f"no index at {where} (collection '{settings.collection}'); run `rag ingest` first")
         return cls(settings, client, generation)
+
+    def is_current(self) -> bool:
+        """False once an ingest has moved the pointer to a newer generation."""
+        return active_generation(self.client, self.settings) == self.generation
 
     def nodes(self, doc_id: str | None = None) -> list[TextNode]:
         return self.vector_store.get_nodes(None, filters=_doc_filter(doc_id))

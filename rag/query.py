@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -12,8 +13,9 @@ CHAT_SHORTHAND = {
     "gov": "government", "intl": "international", "mil": "military", "def": "defence", "sec": "security",
     "coop": "cooperation", "co-op": "cooperation", "wrt": "with regard to", "re": "regarding", "pls": "please",
     "plz": "please", "thx": "thanks", "eu's": "EU's", "wat": "what", "wht": "what", "whats": "what is",
-    "defense": "defence",
+    "defense": "defence", "whos": "who is", "n": "and", "abt.": "about",
 }  # fmt: skip
+SPELLING_CUTOFF = 0.85
 FOLLOW_UP_OPENERS = re.compile(r"^\s*(and|also|what about|how about|and what about|same for|what of)\b", re.IGNORECASE)
 
 
@@ -23,15 +25,36 @@ class Query:
     carried_names: list[str] = field(default_factory=list)
 
 
-def normalise(question: str) -> str:
+def normalise(question: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """Expand chat shorthand; with the corpus vocabulary, also fix misspelt lower-case words."""
     tokens = re.findall(r"\S+", question)
     expanded = [CHAT_SHORTHAND.get(token.lower().strip("?!.,"), token) for token in tokens]
-    return re.sub(r"([?!.])\1+", r"\1", " ".join(expanded)).strip()
+    text = re.sub(r"([?!.])\1+", r"\1", " ".join(expanded)).strip()
+    return correct_spelling(text, vocabulary) if vocabulary else text
 
 
-def build_query(question: str, history: list[tuple[str, str]] | None = None) -> Query:
+def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
+    """Replace a lower-case word the corpus never uses by its closest corpus word ("trainng" → "training").
+
+    Names (capitalised words) are never changed: an unknown name must stay unknown so that the
+    answerability check can refuse it.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < 5 or not word.islower() or word in vocabulary:
+            return word
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=SPELLING_CUTOFF)
+        return close[0] if close else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
+def build_query(
+    question: str, history: list[tuple[str, str]] | None = None, vocabulary: frozenset[str] = frozenset()
+) -> Query:
     """A follow-up ("and on hybrid threats?") inherits the names of the previous question (Albania)."""
-    text = normalise(question)
+    text = normalise(question, vocabulary)
     previous = [q for q, _ in (history or []) if q.strip()]
     if not previous:
         return Query(text)
@@ -39,7 +62,7 @@ def build_query(question: str, history: list[tuple[str, str]] | None = None) -> 
     is_follow_up = bool(FOLLOW_UP_OPENERS.match(text)) or (not own and len(text.split()) <= 6)
     if not is_follow_up:
         return Query(text)
-    earlier = normalise(previous[-1])
+    earlier = normalise(previous[-1], vocabulary)
     carried = [name for name in _names(earlier) if name.lower() not in own]
     if not carried:
         return Query(text)

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, description="CPU threads for llamacpp.")
     llm_context: int = Field(2048, ge=512, description="Context window (tokens) for llamacpp.")
     llm_max_tokens: int = Field(160, ge=16, description="Longest draft the LLM may write.")
+    ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on (0.0.0.0 exposes it to the network).")
+    ui_port: int = Field(7860, ge=1, le=65535, description="Port of the chat UI.")
+    ui_auth: str | None = Field(None, description="user:password to require a login for the UI.")
+    upload_dir: Path = Field(PROJECT_ROOT / "data" / "uploads", description="Where files uploaded in the UI are kept.")
 
     @property
     def bm25_dir(self) -> Path:

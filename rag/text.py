@@ -27,6 +27,8 @@ QUESTION_FRAMING = {
     "kind", "kinds", "type", "types", "anything", "something", "thing", "things", "give", "list", "describe",
     "explain", "summarise", "summarize", "also", "please", "eu", "union", "european", "take", "takes", "taking",
     "part", "play", "plays", "role", "make", "makes", "get", "gets", "involve", "involved", "involves",
+    "described", "describes", "regard", "regards", "special", "notable", "important", "main", "key",
+    "stuff", "btw", "info", "details",
 }  # fmt: skip
 
 
@@ -85,7 +87,10 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    if len(word) >= 5 and word.endswith("ly"):
+        word = word[:-2]  # the stemmer keeps "fully" apart from "full"
+    return _stemmer().stemWord(word)
 
 
 def content_stems(text: str, drop: set[str] | frozenset[str] = frozenset()) -> set[str]:
@@ -114,7 +119,10 @@ def numbers(text: str) -> set[str]:
 
 
 def name_matches(name: str, text_stems: set[str]) -> bool:
-    """'Albanian' matches 'Albania': names match on stem, or on a shared prefix of five or more letters."""
+    """'Albanian' matches 'Albania': names match on stem, or on a shared prefix of five or more letters;
+    a hyphenated name ("EU-Albania") matches when each part does."""
+    if "-" in name.strip("-"):
+        return all(name_matches(part, text_stems) for part in name.split("-") if part)
     key = stem(name)
     return key in text_stems or any(
         len(other) >= 5 and len(key) >= 5 and (key.startswith(other) or other.startswith(key)) for other in text_stems
@@ -122,4 +130,18 @@ def name_matches(name: str, text_stems: set[str]) -> bool:
 
 
 def all_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
+    """Stems of every word, of the parts of hyphenated words ("Counter-terrorism"), and the
+    initials of runs of capitalised words ("United Nations" → "un"), so names match either form."""
+    tokens = words(text)
+    found = {stem(w) for w in tokens}
+    found |= {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}
+    run: list[str] = []
+    for token in [*tokens, "."]:
+        if token[:1].isupper() and token.lower() not in _stopwords():
+            run.append(token[0].lower())
+            continue
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                found.add("".join(run[start:end]))
+        run = []
+    return found

@@ -1,0 +1,244 @@
+"""The Gradio app: chat with clickable ¶ citations, a source viewer, and a documents tab."""
+
+from __future__ import annotations
+
+import html
+import queue
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ingest.documents import DocumentError
+from ingest.indexer import IngestFailedError, ingest
+from rag.answer import Answer, Citation
+from rag.chain import AnswerChain
+from rag.settings import Settings
+from ui.render import answer_html, briefing_text, citation_key, source_html
+
+EXAMPLES = [
+    "What does Albania commit to on cyber?",
+    "Which countries have a record of full alignment with the CFSP?",
+    "What is the partnership's budget in euros?",
+]
+DRAFTING = "<i>Drafting (every sentence is checked before it is shown)…</i>"
+CSS = """
+.hidden-control { display: none !important; }
+.cite-chip { display: inline-block; padding: 0 .45em; margin: 0 .1em; border-radius: .8em; background: #dbe7ff;
+  color: #1d3f8f !important; font-size: .85em; font-weight: 600; text-decoration: none !important; cursor: pointer; }
+.not-found { border-left: 4px solid #c77700; padding-left: .6em; }
+.not-found-lead { font-weight: 700; color: #8a4b00; }
+.note { font-size: .8em; color: #666; }
+.marking { background: #b00020; color: white; padding: .1em .5em; border-radius: .3em; font-weight: 700; }
+.marking.public { background: #2e7d32; }
+.source mark { background: #fff3a3; }
+.source-meta th { text-align: left; padding-right: 1em; color: #555; font-weight: 500; }
+"""
+# Chips live inside chat messages, so one delegated listener forwards a click to the hidden
+# key box and button, which run show_source on the server.
+CHIP_SCRIPT = """
+() => {
+  document.addEventListener('click', (event) => {
+    const chip = event.target.closest('.cite-chip');
+    if (!chip) return;
+    event.preventDefault();
+    const box = document.querySelector('#cite-key textarea, #cite-key input');
+    box.value = chip.dataset.key;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => document.querySelector('#cite-open').click(), 50);
+  });
+}
+"""
+
+
+def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
+    documents = _documents(chain)
+
+    def respond(
+        message: str, chat: list[dict], history: list[list[str]], mode: str, doc_id: str, citations: dict
+    ) -> Iterator[tuple[Any, ...]]:
+        if not message.strip():
+            yield chat, history, citations, gr.update(), gr.update(), ""
+            return
+        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "<i>Searching…</i>"}]
+        yield chat, history, citations, gr.update(), gr.update(), ""
+        tokens: queue.Queue[str | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["answer"] = chain.ask(
+                    message, history=[(q, a) for q, a in history], mode=mode, doc_id=doc_id or None, on_token=tokens.put
+                )
+            except Exception as error:
+                outcome["error"] = error
+            finally:
+                tokens.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        draft = ""
+        while (token := tokens.get()) is not None:
+            draft += token
+            chat[-1]["content"] = f"{DRAFTING}<br>{html.escape(draft)}"
+            yield chat, history, citations, gr.update(), gr.update(), ""
+        if "error" in outcome:
+            chat[-1]["content"] = f"<b>Error:</b> {html.escape(str(outcome['error']))}"
+            yield chat, history, citations, gr.update(), gr.update(), ""
+            return
+        answer: Answer = outcome["answer"]
+        chat[-1]["content"] = answer_html(answer)
+        citations = {**citations, **{citation_key(c): c.model_dump(mode="json") for c in answer.citations}}
+        first = answer.citations[0] if answer.citations else None
+        yield (
+            chat, [*history, [message, answer.answer]], citations, source_html(first),
+            briefing_text(answer), answer.model_dump_json(indent=1),
+        )  # fmt: skip
+
+    def show_source(key: str, citations: dict) -> str:
+        stored = citations.get(key)
+        return source_html(Citation.model_validate(stored) if stored else None)
+
+    def api_ask(question: str, mode: str = "extractive", doc_id: str = "", history: list[str] | None = None) -> dict:
+        """Answer a question; the same JSON as `rag ask --json`."""
+        answer = chain.ask(question, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None)
+        return answer.model_dump(mode="json")
+
+    def upload(file_path: str | None) -> tuple[str, Any, Any, Any]:
+        message = _ingest_upload(settings, chain, file_path)
+        refreshed = _documents(chain)
+        return (
+            message,
+            _document_rows(refreshed),
+            gr.update(choices=_doc_choices(refreshed)),
+            gr.update(choices=_doc_choices(refreshed, everything=False)),
+        )
+
+    with gr.Blocks(title="Policy RAG — cited answers") as app:
+        gr.Markdown(
+            "## Security and defence documents — answers with checked paragraph citations\n"
+            "Every sentence ends with the paragraph it comes from. Click a chip such as **¶18** to read it."
+        )
+        citations_state = gr.State({})
+        history_state = gr.State([])
+        with gr.Tab("Ask"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=520, sanitize_html=False, elem_id="chat")
+                    question = gr.Textbox(label="Question", placeholder="e.g. What does Albania commit to on cyber?",
+                                          elem_id="question", submit_btn=True)  # fmt: skip
+                    gr.Examples(EXAMPLES, inputs=[question], label="Try")
+                    with gr.Row():
+                        mode = gr.Radio(
+                            ["extractive", "generative"], value=settings.answer_mode, label="Answer mode",
+                            info="extractive quotes the documents; generative drafts with the LLM, then checks it",
+                        )  # fmt: skip
+                        doc_filter = gr.Dropdown(_doc_choices(documents), value="", label="Documents")
+                    with gr.Row():
+                        briefing = gr.Textbox(label="Answer for a briefing (citations written out)", lines=3,
+                                              buttons=["copy"], elem_id="briefing")  # fmt: skip
+                    copy_button = gr.Button("Copy for briefing", elem_id="copy-briefing")
+                    clear = gr.Button("New chat")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Source")
+                    source = gr.HTML(source_html(None), elem_id="source-viewer")
+                    with gr.Accordion("Answer as JSON", open=False):
+                        answer_json = gr.Code(language="json", elem_id="answer-json")
+            cite_key = gr.Textbox(elem_id="cite-key", elem_classes=["hidden-control"], show_label=False)
+            cite_open = gr.Button("open", elem_id="cite-open", elem_classes=["hidden-control"])
+        with gr.Tab("Documents"):
+            document_table = gr.Dataframe(_document_rows(documents), label="Ingested documents", interactive=False)
+            with gr.Row():
+                browse_doc = gr.Dropdown(_doc_choices(documents, everything=False), label="Document")
+                browse_section = gr.Dropdown([], label="Section")
+            paragraphs_view = gr.HTML()
+            gr.Markdown("### Add a document (.txt or .md)")
+            upload_file = gr.File(file_types=[".txt", ".md"], type="filepath", label="Upload", elem_id="upload")
+            upload_button = gr.Button("Ingest", elem_id="ingest-upload")
+            upload_status = gr.Markdown(elem_id="upload-status")
+
+        outputs = [chatbot, history_state, citations_state, source, briefing, answer_json]
+        inputs = [question, chatbot, history_state, mode, doc_filter, citations_state]
+        question.submit(respond, inputs, outputs, api_visibility="private").then(lambda: "", None, question)
+        cite_open.click(show_source, [cite_key, citations_state], source, api_visibility="private")
+        copy_button.click(None, [briefing], None, js="(text) => { navigator.clipboard.writeText(text); }")
+        clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
+        browse_doc.change(lambda d: gr.update(choices=_sections(chain, d), value=None), browse_doc, browse_section)
+        browse_section.change(lambda d, s: _paragraphs_html(chain, d, s), [browse_doc, browse_section], paragraphs_view)
+        upload_button.click(upload, upload_file, [upload_status, document_table, doc_filter, browse_doc],
+                            api_visibility="private")  # fmt: skip
+        gr.api(api_ask, api_name="ask")
+    return app
+
+
+def _documents(chain: AnswerChain) -> dict[str, dict]:
+    documents: dict[str, dict] = {}
+    for record in chain.index.records():
+        entry = documents.setdefault(record.doc_id, {"meta": record.document, "paragraphs": 0, "sections": []})
+        entry["paragraphs"] += 1
+        label = " > ".join(record.section) or "(no section)"
+        if label not in entry["sections"]:
+            entry["sections"].append(label)
+    return documents
+
+
+def _document_rows(documents: dict[str, dict]) -> list[list[Any]]:
+    rows = []
+    for doc_id, entry in documents.items():
+        meta = entry["meta"]
+        marking = " / ".join(filter(None, [meta.distribution_marking, meta.eeas_distribution_marking])) or "—"
+        rows.append([doc_id, meta.title, meta.council_reference or "—", meta.eeas_reference or "—", meta.date or "—",
+                     marking, entry["paragraphs"]])  # fmt: skip
+    return rows
+
+
+def _doc_choices(documents: dict[str, dict], everything: bool = True) -> list[tuple[str, str]]:
+    choices = [(entry["meta"].short_title, doc_id) for doc_id, entry in documents.items()]
+    return [("All documents", ""), *choices] if everything else choices
+
+
+def _sections(chain: AnswerChain, doc_id: str | None) -> list[str]:
+    return _documents(chain).get(doc_id or "", {}).get("sections", [])
+
+
+def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None) -> str:
+    if not doc_id or not section:
+        return ""
+    records = [r for r in chain.index.records(doc_id) if (" > ".join(r.section) or "(no section)") == section]
+    return "".join(f"<p><b>{html.escape(r.label)}</b> {html.escape(r.text)}</p>" for r in records)
+
+
+def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None) -> str:
+    """Same validation as `rag ingest`; a bad file is reported by name and the index stays as it was."""
+    if not file_path:
+        return "Choose a .txt or .md file first."
+    source = Path(file_path)
+    target = settings.upload_dir / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    try:
+        report = ingest([target], settings, lambda: chain.embed)
+    except IngestFailedError as error:
+        target.unlink(missing_ok=True)
+        return "**Not ingested; the index is unchanged.**\n\n" + "\n".join(
+            f"- `{source.name}`: {e.reason}" for e in error.errors
+        )
+    except DocumentError as error:
+        target.unlink(missing_ok=True)
+        return f"**Not ingested; the index is unchanged.**\n\n- `{source.name}`: {error.reason}"
+    chain.reload()
+    return f"Ingested `{source.name}`: {report.summary()}"
+
+
+def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = False) -> gr.Blocks:
+    chain.warm_up()
+    app = build_app(settings, chain)
+    app.queue(default_concurrency_limit=8)
+    auth = tuple(settings.ui_auth.split(":", 1)) if settings.ui_auth else None
+    app.launch(
+        server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
+        prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,
+    )  # fmt: skip
+    return app

@@ -1,0 +1,100 @@
+"""Turn answers into the HTML and text the UI shows; pure functions, testable without a browser."""
+
+from __future__ import annotations
+
+import html
+
+from rag.answer import Answer, Citation
+
+NOT_FOUND_LEAD = "The documents do not say."
+
+
+def citation_key(citation: Citation) -> str:
+    return f"{citation.doc_id}#{citation.para_id}"
+
+
+def chip(citation: Citation) -> str:
+    """A clickable marker; ui/app.py's script opens the paragraph in the source viewer."""
+    key = html.escape(citation_key(citation), quote=True)
+    label, marker = html.escape(citation.label), html.escape(citation.marker)
+    return f'<a href="#" class="cite-chip" data-key="{key}" title="{label}">{marker}</a>'
+
+
+def answer_html(answer: Answer) -> str:
+    if answer.status == "not_found":
+        passages = "".join(
+            f"<li><b>{html.escape(p.label)}</b> ({html.escape(' > '.join(p.section) or 'no section')}): "
+            f"{html.escape(p.text[:220])}{'…' if len(p.text) > 220 else ''}</li>"
+            for p in answer.closest_passages
+        )
+        notes = "".join(f"<div class='note'>{html.escape(n)}</div>" for n in answer.notes)
+        return (
+            f"<div class='not-found'><p class='not-found-lead'>⚠ {html.escape(NOT_FOUND_LEAD)}</p>{notes}"
+            f"<p>Closest passages — <i>not an answer</i>:</p><ul>{passages}</ul></div>"
+        )
+    by_marker = {c.marker: c for c in answer.citations}
+    sentences = " ".join(
+        html.escape(s.text) + " " + " ".join(chip(by_marker[m]) for m in s.markers) for s in answer.sentences
+    )
+    sources = "".join(
+        f"<li>{chip(c)} {html.escape(c.label)} — {html.escape(' > '.join(c.section))} {_marking_badge(c)}</li>"
+        for c in answer.citations
+    )
+    notes = "".join(f"<div class='note'>{html.escape(n)}</div>" for n in answer.notes)
+    sources_block = f"<div class='sources'><b>Sources</b><ul>{sources}</ul></div>"
+    return f"<div class='answer'><p>{sentences}</p>{sources_block}{notes}</div>"
+
+
+def _marking_badge(citation: Citation) -> str:
+    document = citation.document
+    marking = " / ".join(filter(None, [document.distribution_marking, document.eeas_distribution_marking]))
+    if not marking:
+        return "<span class='marking public'>no marking</span>"
+    return f"<span class='marking'>{html.escape(marking)}</span>"
+
+
+def source_html(citation: Citation | None) -> str:
+    """The cited paragraph in full, its supporting spans highlighted, with everything needed to cite it."""
+    if citation is None:
+        return "<div class='source-empty'>Select a citation chip such as ¶18 to read the paragraph it cites.</div>"
+    text = citation.text
+    pieces, cursor = [], 0
+    for span in sorted(citation.supporting_spans, key=lambda s: s.start):
+        pieces += [html.escape(text[cursor : span.start]), f"<mark>{html.escape(text[span.start : span.end])}</mark>"]
+        cursor = span.end
+    pieces.append(html.escape(text[cursor:]))
+    document = citation.document
+    rows = [
+        ("Document", document.title),
+        ("Section", " > ".join(citation.section) or "—"),
+        ("Council reference", document.council_reference),
+        ("EEAS reference", document.eeas_reference),
+        ("Date", document.date),
+        ("Public access", document.public_access_note),
+        ("Source", document.source_kind),
+    ]
+    table = "".join(f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in rows if v)
+    badge = _marking_badge(citation)
+    return (
+        f"<div class='source' data-key='{html.escape(citation_key(citation), quote=True)}'>"
+        f"<div class='source-head'><b class='source-label'>{html.escape(citation.label)}</b> {badge}</div>"
+        f"<p class='source-text'>{''.join(pieces)}</p><table class='source-meta'>{table}</table></div>"
+    )
+
+
+def briefing_text(answer: Answer) -> str:
+    """The answer with each marker written out in full, ready to paste into a note."""
+    if answer.status == "not_found":
+        return f"{answer.question}\n{NOT_FOUND_LEAD}"
+    by_marker = {c.marker: c for c in answer.citations}
+    parts = []
+    for sentence in answer.sentences:
+        references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
+        parts.append(f"{sentence.text} ({references})")
+    return " ".join(parts)
+
+
+def _full_reference(citation: Citation) -> str:
+    document = citation.document
+    shown = f"¶{citation.para_id}" if citation.para_id.isdigit() else citation.para_id
+    return ", ".join(filter(None, [document.title, document.council_reference or document.eeas_reference, shown]))
