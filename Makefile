@@ -4,10 +4,10 @@
 install:
 	@bash scripts/install.sh
 
-# Install everything, ingest the corpus, then answer a sample question from the command line.
+# Install everything, ingest the corpus, then open the chat UI on http://127.0.0.1:7860
 run: install
 	.venv/bin/rag ingest
-	.venv/bin/rag search "What does Albania commit to on cyber?" -k 3
+	.venv/bin/rag ui
 
 # Install everything, lint, and run the whole test suite.
 test: install

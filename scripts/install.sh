@@ -19,5 +19,14 @@ pip=(.venv/bin/python -m pip --disable-pip-version-check)
 export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 echo "installing dependencies (the first run compiles llama-cpp-python: several minutes)..."
 "${pip[@]}" install -q -c constraints.txt --no-binary llama-cpp-python -e ".[dev]"
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing Debian's chromium for the browser tests..."
+    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: chromium not installed"
+  else
+    echo "warning: /usr/bin/chromium is missing; install Debian's chromium package for the browser test"
+  fi
+fi
 rm -f .venv/.installed-*
 touch "$stamp"

@@ -19,9 +19,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(command: list[str], ready_url: str, log_path: Path, timeout: float = 90) -> Iterator[None]:
+def running_server(
+    command: list[str], ready_url: str, log_path: Path, timeout: float = 90, env: dict[str, str] | None = None
+) -> Iterator[None]:
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + timeout
             while True:

@@ -24,6 +24,7 @@ EXAMPLES = [
     "Which countries have a record of full alignment with the CFSP?",
     "What is the partnership's budget in euros?",
 ]
+DOCUMENT_COLUMNS = ["doc_id", "title", "Council ref.", "EEAS ref.", "date", "marking", "paragraphs"]
 DRAFTING = "<i>Drafting (every sentence is checked before it is shown)…</i>"
 CSS = """
 .hidden-control { display: none !important; }
@@ -149,7 +150,9 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             cite_key = gr.Textbox(elem_id="cite-key", elem_classes=["hidden-control"], show_label=False)
             cite_open = gr.Button("open", elem_id="cite-open", elem_classes=["hidden-control"])
         with gr.Tab("Documents"):
-            document_table = gr.Dataframe(_document_rows(documents), label="Ingested documents", interactive=False)
+            document_table = gr.Dataframe(
+                _document_rows(documents), headers=DOCUMENT_COLUMNS, label="Ingested documents", interactive=False
+            )
             with gr.Row():
                 browse_doc = gr.Dropdown(_doc_choices(documents, everything=False), label="Document")
                 browse_section = gr.Dropdown([], label="Section")
