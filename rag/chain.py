@@ -122,7 +122,8 @@ class AnswerChain:
                 extracts = select_sentences(query.text, needs, evidence, self.embed, self.weights)
                 grounded = [Grounded(e.sentence.text, e.record, e.sentence) for e in extracts]
         if not grounded:
-            missing = sorted({term for _, verdict in assessed for term in verdict.missing})
+            missing_everywhere = [set(verdict.missing) for _, verdict in assessed]
+            missing = sorted(set.intersection(*missing_everywhere)) if missing_everywhere else []
             if missing:
                 notes.append("no retrieved paragraph covers: " + ", ".join(missing))
             return Answer(
