@@ -95,7 +95,8 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _percentile(values: list[float], fraction: float) -> float:
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile; the benchmarks use it too, so figures compare."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
@@ -126,6 +127,6 @@ def summarise(scores: Iterable[QuestionScore]) -> dict[str, float | None]:
         for stage, ms in s.timings.items():
             stages[stage].append(ms)
     for stage, values in sorted(stages.items()):
-        summary[f"{stage}_p50_ms"] = round(_percentile(values, 0.5), 1)
-        summary[f"{stage}_p95_ms"] = round(_percentile(values, 0.95), 1)
+        summary[f"{stage}_p50_ms"] = round(percentile(values, 0.5), 1)
+        summary[f"{stage}_p95_ms"] = round(percentile(values, 0.95), 1)
     return summary

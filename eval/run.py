@@ -13,9 +13,17 @@ from rag.chain import AnswerChain
 
 
 def score_system(
-    questions: list[GoldQuestion], run: Callable[[GoldQuestion], SystemOutput], texts: dict[str, str]
+    questions: list[GoldQuestion],
+    run: Callable[[GoldQuestion], SystemOutput],
+    texts: dict[str, str],
+    progress: Callable[[str], None] = lambda _: None,
 ) -> list[QuestionScore]:
-    return [score_question(question, run(question), texts) for question in questions]
+    scores = []
+    for number, question in enumerate(questions, start=1):
+        scores.append(score_question(question, run(question), texts))
+        if number % 10 == 0:
+            progress(f"  {number}/{len(questions)}")
+    return scores
 
 
 def evaluate(
@@ -28,9 +36,9 @@ def evaluate(
     results: dict[str, list[QuestionScore]] = {}
     for mode in modes:
         progress(f"chain, {mode} mode: {len(questions)} questions")
-        results[mode] = score_system(questions, lambda q, mode=mode: run_chain(chain, q, mode), texts)
+        results[mode] = score_system(questions, lambda q, mode=mode: run_chain(chain, q, mode), texts, progress)
     if baseline and chain.llm is not None:
         progress(f"{BASELINE_NAME}: {len(questions)} questions")
         pipeline = LlamaIndexBaseline(chain.settings, chain.embed, chain.llm, records)
-        results[BASELINE_NAME] = score_system(questions, pipeline.run, texts)
+        results[BASELINE_NAME] = score_system(questions, pipeline.run, texts, progress)
     return write_report(results, out)

@@ -24,13 +24,18 @@ class Span(BaseModel):
     text: str
 
 
-class Citation(BaseModel):
+class ParagraphRef(BaseModel):
+    """A paragraph as an answer refers to it: its marker, where it sits, and its full text."""
+
     marker: str
     doc_id: str
     para_id: str
     label: str
     section: list[str]
     text: str
+
+
+class Citation(ParagraphRef):
     supporting_spans: list[Span]
     document: DocumentMeta
 
@@ -40,13 +45,7 @@ class AnswerSentence(BaseModel):
     markers: list[str]
 
 
-class Candidate(BaseModel):
-    marker: str
-    doc_id: str
-    para_id: str
-    label: str
-    section: list[str]
-    text: str
+class Candidate(ParagraphRef):
     score: float
     dense_score: float | None
     keyword_score: float | None

@@ -11,6 +11,7 @@ import argparse
 import time
 from collections import defaultdict
 
+from eval.metrics import percentile
 from rag.chain import AnswerChain
 from rag.embedding import load_embedding
 from rag.index_store import ParagraphIndex
@@ -27,11 +28,6 @@ QUESTIONS = [
     "what r the plans for space cooperation w/ albania??",
     "How will the partnership be reviewed?",
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:

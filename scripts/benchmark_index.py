@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval.metrics import percentile
 from ingest.indexer import ingest
 from rag.embedding import load_embedding
 from rag.index_store import ParagraphIndex
@@ -55,11 +56,6 @@ def make_scaled_corpus(source: Path, target: Path, scale: int) -> int:
                     lines[index] = f"{position}. {text}"
             (target / f"copy{copy:03d}-{path.name}").write_text("".join(lines), encoding="utf-8")
     return scale * len(files)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def run(name: str, corpus: Path, workdir: Path, embed, rounds: int) -> None:

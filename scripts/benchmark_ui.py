@@ -17,6 +17,9 @@ from pathlib import Path
 
 from gradio_client import Client
 
+from eval.metrics import percentile
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' server helper lives in tests/
 from tests.servers import free_port, running_server
 
 QUESTIONS = [
@@ -29,11 +32,6 @@ QUESTIONS = [
     "When did the EU launch its first CSDP mission?",
     "Which college is central to cooperation on training and education?",
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
