@@ -43,6 +43,7 @@ class QuestionScore(BaseModel):
     facts_ok: bool | None
     crag: int
     timings: dict[str, float]
+    output: SystemOutput
 
 
 def score_question(question: GoldQuestion, output: SystemOutput, texts: dict[str, str]) -> QuestionScore:
@@ -56,8 +57,12 @@ def score_question(question: GoldQuestion, output: SystemOutput, texts: dict[str
     }
     gold_ranks = [rank_of[g] for g in gold if g in rank_of]
     correct, wrong, unsupported, cited = 0, [], [], []
+    retrieved = [key for group in output.retrieved for key in group]
     for sentence in output.sentences:
-        supported_by_any = False
+        # An uncited sentence is judged against everything the system retrieved.
+        supported_by_any = not sentence.cited_keys and any(
+            key in texts and check_support(sentence.text, texts[key]).supported for key in retrieved
+        )
         for key in sentence.cited_keys:
             supports = key in texts and check_support(sentence.text, texts[key]).supported
             supported_by_any |= supports
@@ -78,7 +83,7 @@ def score_question(question: GoldQuestion, output: SystemOutput, texts: dict[str
         crag = 1 if not answered else -1
     elif not answered:
         crag = 0
-    elif wrong:
+    elif wrong or unsupported:
         crag = -1
     else:
         crag = 1 if facts_ok else 0  # a verbatim but incomplete answer is missing, not wrong
@@ -87,7 +92,7 @@ def score_question(question: GoldQuestion, output: SystemOutput, texts: dict[str
         status=output.status, answer=output.answer, gold=sorted(gold), cited=cited,
         first_gold_rank=min(gold_ranks) if gold_ranks else None, recall_at=recall_at,
         correct_citations=correct, wrong_citations=wrong, unsupported_sentences=unsupported,
-        facts_ok=facts_ok, crag=crag, timings=output.timings,
+        facts_ok=facts_ok, crag=crag, timings=output.timings, output=output,
     )  # fmt: skip
 
 

@@ -98,6 +98,7 @@ class AnswerChain:
         doc_id: str | None = None,
         on_token: TokenCallback | None = None,
     ) -> Answer:
+        started = time.perf_counter()
         mode = mode or self.settings.answer_mode
         if not self.index.is_current():
             self.reload()
@@ -121,6 +122,7 @@ class AnswerChain:
             with timer.stage("extract"):
                 extracts = select_sentences(query.text, needs, evidence, self.embed, self.weights)
                 grounded = [Grounded(e.sentence.text, e.record, e.sentence) for e in extracts]
+        timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
         if not grounded:
             missing_everywhere = [set(verdict.missing) for _, verdict in assessed]
             missing = sorted(set.intersection(*missing_everywhere)) if missing_everywhere else []

@@ -75,3 +75,16 @@ def test_regression_gate_extractive_mode(chain: AnswerChain, paragraphs: dict[st
     assert overall["abstention_recall"] >= 0.9
     assert [s.id for s in scores if s.wrong_citations or s.unsupported_sentences] == []
     assert (tmp_path / "report.md").exists() and (tmp_path / "metrics.png").stat().st_size > 0
+
+
+def test_uncited_sentence_is_judged_against_what_was_retrieved(paragraphs: dict[str, str]) -> None:
+    question = next(q for q in GOLD if q.id == "a04")
+    invented = SystemOutput(
+        status="answered",
+        answer="The European Council in March 2024 endorsed opening accession negotiations with Albania.",
+        sentences=[CitedSentence(text="The European Council in March 2024 endorsed the decision.", cited_keys=[])],
+        retrieved=[["eu-albania-sdp#4"]],
+        timings={},
+    )
+    score = score_question(question, invented, paragraphs)
+    assert score.unsupported_sentences and score.crag == -1 and score.facts_ok is False
