@@ -96,3 +96,13 @@ def test_prompt_names_the_sentinel_and_fences_evidence_with_opaque_keys() -> Non
     assert "[E1] (S)\n" + P18 in user and "[E2] (S)\n" + P19 in user
     assert "¶18" not in user, "paragraph numbers are not shown, so the model cannot cite them"
     assert user.index("</evidence>") < user.index("Question: What about cyber?")
+
+
+def test_a_figure_must_stand_in_the_sentence_that_supports_the_claim() -> None:
+    paragraph = (
+        "In view of this, the European Council in March 2020 endorsed the Council's decision to open accession "
+        "negotiations with Albania. The second Intergovernmental Conference was held in October 2024."
+    )
+    assert check_support("The European Council in March 2020 endorsed the decision.", paragraph).supported
+    wrong_year = check_support("The European Council in March 2024 endorsed the decision.", paragraph)
+    assert not wrong_year.supported, "2024 stands in another sentence of the paragraph"
