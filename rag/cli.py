@@ -15,7 +15,7 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-@click.group(epilog="Settings (environment variables; CLI flags override them):\n\n" + settings_help())
+@click.group(epilog="Settings (environment variables; CLI flags override them):\n\n\b\n" + settings_help())
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Override RAG_INDEX_DIR.")
 @click.option("--chroma-url", help="Override RAG_CHROMA_URL (a Chroma server, e.g. http://127.0.0.1:8000).")
 @click.pass_context
@@ -109,18 +109,10 @@ def ask(
     ctx: click.Context, question: str, mode: str | None, doc_id: str | None, history: tuple[str, ...], as_json: bool
 ) -> None:
     """Answer QUESTION with cited paragraphs, or say that the documents do not answer it."""
-    from rag.chain import AnswerChain
-    from rag.embedding import load_embedding
-    from rag.llm import create_llm
-
     settings = _settings(ctx)
     if not question.strip():
         raise click.UsageError("QUESTION is empty")
-    try:
-        llm = create_llm(settings)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
-    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), llm)
+    chain = _chain(settings)
     answer = chain.ask(question, history=[(q, "") for q in history], mode=mode, doc_id=doc_id)
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
@@ -150,9 +142,6 @@ def ask(
 @click.pass_context
 def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Open the chat UI (Gradio) on the ingested documents."""
-    from rag.chain import AnswerChain
-    from rag.embedding import load_embedding
-    from rag.llm import create_llm
     from ui.app import launch
 
     settings = _settings(ctx).model_copy(
@@ -160,8 +149,7 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
     )
     if settings.ui_auth is not None and ":" not in settings.ui_auth:
         raise click.UsageError("RAG_UI_AUTH must look like user:password")
-    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), create_llm(settings))
-    launch(settings, chain)
+    launch(settings, _chain(settings))
 
 
 @main.command(name="eval")
@@ -175,12 +163,9 @@ def evaluate(ctx: click.Context, modes: tuple[str, ...], out: Path, baseline: bo
     """Score answers against the gold Q&A set; writes report.json, report.md and metrics.png."""
     from eval.report import MAIN_METRICS
     from eval.run import evaluate as run_evaluation
-    from rag.chain import AnswerChain
-    from rag.embedding import load_embedding
-    from rag.llm import create_llm
 
     settings = _settings(ctx)
-    chain = AnswerChain(settings, _open_index(settings), load_embedding(settings), create_llm(settings))
+    chain = _chain(settings)
     overall = run_evaluation(
         chain, list(modes) or ["extractive", "generative"], out, baseline, gold, lambda m: click.echo(m, err=True)
     )
@@ -197,3 +182,16 @@ def _open_index(settings: Settings):
         return ParagraphIndex.open(settings)
     except IndexMissingError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _chain(settings: Settings):
+    """The answer chain for these settings; a bad LLM setting is a usage error, reported by name."""
+    from rag.chain import AnswerChain
+    from rag.embedding import load_embedding
+    from rag.llm import create_llm
+
+    try:
+        llm = create_llm(settings)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    return AnswerChain(settings, _open_index(settings), load_embedding(settings), llm)

@@ -20,7 +20,7 @@ def _rag(*args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
 
 def test_help_documents_every_command_and_setting(tmp_path: Path) -> None:
     shown = _rag("--help", index_dir=tmp_path).stdout
-    for command in ("ingest", "paragraphs", "search"):
+    for command in ("ingest", "paragraphs", "search", "ask", "ui", "eval"):
         assert command in shown
     for name in Settings.model_fields:
         assert f"RAG_{name.upper()}" in shown
