@@ -154,7 +154,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
                 _document_rows(documents), headers=DOCUMENT_COLUMNS, label="Ingested documents", interactive=False
             )
             with gr.Row():
-                browse_doc = gr.Dropdown(_doc_choices(documents, everything=False), label="Document")
+                browse_doc = gr.Dropdown(_doc_choices(documents, everything=False), value=None, label="Document")
                 browse_section = gr.Dropdown([], label="Section")
             paragraphs_view = gr.HTML()
             gr.Markdown("### Add a document (.txt or .md)")
