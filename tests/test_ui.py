@@ -72,6 +72,12 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         page.screenshot(path=str(SCREENSHOTS / "not-found.png"), full_page=True)
 
         page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#documents-table")).to_contain_text("15047/24")
+        page.locator("#browse-doc input").click()
+        page.get_by_role("option", name="EU–Albania SDP").click()
+        page.locator("#browse-section input").click()
+        page.get_by_role("option", name="Areas of Cooperation > Cyber issues").click()
+        expect(page.locator("#paragraphs-view")).to_contain_text("EU–Albania SDP ¶19", timeout=20_000)
         bad = tmp_path / "scan.txt"
         bad.write_bytes(b"%PDF-1.7\x00\x00binary")
         page.locator("#upload input[type=file]").set_input_files(str(bad))

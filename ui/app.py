@@ -151,12 +151,18 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             cite_open = gr.Button("open", elem_id="cite-open", elem_classes=["hidden-control"])
         with gr.Tab("Documents"):
             document_table = gr.Dataframe(
-                _document_rows(documents), headers=DOCUMENT_COLUMNS, label="Ingested documents", interactive=False
+                _document_rows(documents),
+                headers=DOCUMENT_COLUMNS,
+                label="Ingested documents",
+                interactive=False,
+                elem_id="documents-table",
             )
             with gr.Row():
-                browse_doc = gr.Dropdown(_doc_choices(documents, everything=False), value=None, label="Document")
-                browse_section = gr.Dropdown([], label="Section")
-            paragraphs_view = gr.HTML()
+                browse_doc = gr.Dropdown(
+                    _doc_choices(documents, everything=False), value=None, label="Document", elem_id="browse-doc"
+                )
+                browse_section = gr.Dropdown([], label="Section", elem_id="browse-section")
+            paragraphs_view = gr.HTML(elem_id="paragraphs-view")
             gr.Markdown("### Add a document (.txt or .md)")
             upload_file = gr.File(file_types=[".txt", ".md"], type="filepath", label="Upload", elem_id="upload")
             upload_button = gr.Button("Ingest", elem_id="ingest-upload")
