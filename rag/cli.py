@@ -52,6 +52,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         sys.exit(1)
     for document_error in report.errors:
         click.echo(f"error: {document_error}", err=True)
+    for doc_id, spans in report.skipped.items():
+        for span in spans:
+            click.echo(f"{doc_id}: left out {span.text!r} at {span.char_start}-{span.char_end} ({span.reason})")
     click.echo(report.summary())
     if report.errors:
         click.echo(f"{len(report.errors)} file(s) not ingested; their previous paragraphs were kept", err=True)
