@@ -131,3 +131,18 @@ def test_briefing_text_writes_citations_out_in_full(chain) -> None:
     text = briefing_text(chain.ask(CYBER))
     assert "(European Union – Republic of Albania Security and Defence Partnership, 15047/24, ¶19)" in text
     assert "[¶" not in text
+
+
+def test_login_is_required_when_ui_auth_is_set(corpus_settings: Settings, tmp_path: Path) -> None:
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "RAG_INDEX_DIR": str(corpus_settings.index_dir), "RAG_UI_AUTH": "analyst:secret"}
+    url = f"http://127.0.0.1:{port}"
+    with running_server([sys.executable, "-m", "rag", "ui", "--port", str(port)], f"{url}/", tmp_path / "ui.log",
+                        timeout=180, env=env):  # fmt: skip
+        assert httpx.get(f"{url}/config").status_code == 401
+        assert httpx.post(f"{url}/login", data={"username": "analyst", "password": "wrong"}).status_code == 400
+        with httpx.Client() as session:
+            assert session.post(f"{url}/login", data={"username": "analyst", "password": "secret"}).status_code == 200
+            assert session.get(f"{url}/config").status_code == 200
