@@ -57,9 +57,13 @@ class TermWeights:
     def idf(self, term: str) -> float:
         return math.log((self.total + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
 
-    def share(self, covered: list[str], wanted: tuple[str, ...]) -> float:
+    def share(self, wanted: tuple[str, ...], stems: set[str]) -> float:
+        """IDF-weighted share of the wanted terms that `stems` contains (1.0 when none are wanted)."""
         total = sum(self.idf(term) for term in wanted)
-        return sum(self.idf(term) for term in covered) / total if total else 1.0
+        return sum(self.idf(term) for term in wanted if term in stems) / total if total else 1.0
+
+    def covers_most(self, wanted: tuple[str, ...], stems: set[str]) -> bool:
+        return self.share(wanted, stems) > 0.5
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,7 @@ def assess(needs: QuestionNeeds, record: ParagraphRecord, weights: TermWeights) 
     stems = evidence_stems(record)
     missing_names = [name for name in needs.names if not name_matches(name, stems)]
     missing_terms = [term for term in needs.terms if term not in stems]
-    covered = [term for term in needs.terms if term in stems]
-    enough_terms = weights.share(covered, needs.terms) > 0.5
+    enough_terms = weights.covers_most(needs.terms, stems)
     has_figure = not needs.needs_figure or bool(numbers(record.text) - {record.para_id})
     missing = (*missing_names, *missing_terms, *(() if has_figure else ("a figure",)))
     return Assessment(not missing_names and enough_terms and has_figure, missing)

@@ -23,39 +23,37 @@ class Extract:
     score: float
 
 
-def _overlap(needs: QuestionNeeds, sentence: str, weights: TermWeights) -> float:
+def _overlap(needs: QuestionNeeds, stems: set[str], weights: TermWeights) -> float:
     """Share of the question's names and (IDF-weighted) words that the sentence contains."""
-    stems = all_stems(sentence)
     names = sum(name_matches(n, stems) for n in needs.names) / len(needs.names) if needs.names else None
-    terms = weights.share([t for t in needs.terms if t in stems], needs.terms) if needs.terms else None
+    terms = weights.share(needs.terms, stems) if needs.terms else None
     parts = [part for part in (names, terms) if part is not None]
     return sum(parts) / len(parts) if parts else 0.0
 
 
-def _answers_on_its_own(needs: QuestionNeeds, sentence: str, weights: TermWeights) -> bool:
+def _answers_on_its_own(needs: QuestionNeeds, stems: set[str], weights: TermWeights) -> bool:
     """The paragraph-level rule (more than half the IDF-weighted words) applied to one sentence."""
-    stems = all_stems(sentence)
     if not needs.terms:
         return any(name_matches(n, stems) for n in needs.names)
-    return weights.share([t for t in needs.terms if t in stems], needs.terms) > 0.5
+    return weights.covers_most(needs.terms, stems)
 
 
 def select_sentences(
     question: str, needs: QuestionNeeds, evidence: list[ParagraphRecord], embed: BaseEmbedding, weights: TermWeights
 ) -> list[Extract]:
     """Score each sentence by the question words it contains plus its similarity to the question."""
-    every = [(record, sentence) for record in evidence for sentence in sentences(record.text)]
-    pool = [pair for pair in every if _answers_on_its_own(needs, pair[1].text, weights)]
+    every = [(r, s, all_stems(s.text)) for r in evidence for s in sentences(r.text)]
+    pool = [item for item in every if _answers_on_its_own(needs, item[2], weights)]
     # When the question's words are spread over a paragraph's sentences, take any that share some.
-    pool = pool or [pair for pair in every if _overlap(needs, pair[1].text, weights) > 0]
+    pool = pool or [item for item in every if _overlap(needs, item[2], weights) > 0]
     if not pool:
         return []
-    vectors = np.array(embed.get_text_embedding_batch([sentence.text for _, sentence in pool]))
+    vectors = np.array(embed.get_text_embedding_batch([sentence.text for _, sentence, _ in pool]))
     query_vector = np.array(embed.get_query_embedding(question))
     similarity = vectors @ query_vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vector))
     scored = [
-        Extract(record, sentence, _overlap(needs, sentence.text, weights) + SEMANTIC_WEIGHT * float(sim))
-        for (record, sentence), sim in zip(pool, similarity, strict=True)
+        Extract(record, sentence, _overlap(needs, stems, weights) + SEMANTIC_WEIGHT * float(sim))
+        for (record, sentence, stems), sim in zip(pool, similarity, strict=True)
     ]
     scored.sort(key=lambda extract: extract.score, reverse=True)
     chosen: list[Extract] = []
