@@ -1,4 +1,10 @@
-"""Score answers against the gold set: retrieval, citations, facts, abstention, CRAG, latency."""
+"""Score answers against the gold set with one strict number, plus retrieval, citation and abstention rates.
+
+Strict score per question: answerable → +1 when answered with every expected fact (and the expected
+Yes/No) and at least one gold paragraph cited, 0 when refused (not found or partial), −1 for any other
+answer; unanswerable → +1 when refused, −1 when answered. Citations are judged against the gold
+paragraphs only, never by the chain's own support checker.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from eval.gold import GoldQuestion
-from rag.verify import check_support
+
+REFUSED = ("not_found", "partial")
 
 
 class CitedSentence(BaseModel):
@@ -30,6 +37,7 @@ class QuestionScore(BaseModel):
     id: str
     kind: str
     question: str
+    history: list[str]
     answerable: bool
     status: str
     answer: str
@@ -37,62 +45,45 @@ class QuestionScore(BaseModel):
     cited: list[str]
     first_gold_rank: int | None
     recall_at: dict[int, float]
-    correct_citations: int
     wrong_citations: list[str]
-    unsupported_sentences: list[str]
     facts_ok: bool | None
-    crag: int
+    yes_no_ok: bool | None
+    strict: int
     timings: dict[str, float]
-    output: SystemOutput
 
 
-def score_question(question: GoldQuestion, output: SystemOutput, texts: dict[str, str]) -> QuestionScore:
+def _opens_with(answer: str, word: str) -> bool:
+    return answer.strip().lower().startswith(word)
+
+
+def score_question(question: GoldQuestion, output: SystemOutput) -> QuestionScore:
     gold = set(question.gold_keys)
     rank_of: dict[str, int] = {}
     for rank, group in enumerate(output.retrieved, start=1):
         for key in group:
             rank_of.setdefault(key, rank)
-    recall_at = {
-        k: (len([g for g in gold if rank_of.get(g, 10**6) <= k]) / len(gold)) if gold else 0.0 for k in (1, 3, 5)
-    }
+    recall_at = {k: (sum(rank_of.get(g, 10**6) <= k for g in gold) / len(gold)) if gold else 0.0 for k in (1, 3, 5)}
     gold_ranks = [rank_of[g] for g in gold if g in rank_of]
-    correct, wrong, unsupported, cited = 0, [], [], []
-    retrieved = [key for group in output.retrieved for key in group]
-    for sentence in output.sentences:
-        # An uncited sentence is judged against everything the system retrieved.
-        supported_by_any = not sentence.cited_keys and any(
-            key in texts and check_support(sentence.text, texts[key]).supported for key in retrieved
-        )
-        for key in sentence.cited_keys:
-            supports = key in texts and check_support(sentence.text, texts[key]).supported
-            supported_by_any |= supports
-            if key in gold or supports:
-                correct += 1
-            else:
-                wrong.append(key)
-            if key not in cited:
-                cited.append(key)
-        if not supported_by_any:
-            unsupported.append(sentence.text)
+    cited = list(dict.fromkeys(key for s in output.sentences for key in s.cited_keys))
     answered = output.status == "answered"
-    facts_ok = None
+    lowered = output.answer.lower()
+    facts_ok = yes_no_ok = None
     if question.answerable:
-        lowered = output.answer.lower()
         facts_ok = answered and all(any(f.lower() in lowered for f in group) for group in question.expected_facts)
+    if question.expected_yes_no:
+        yes_no_ok = answered and _opens_with(output.answer, question.expected_yes_no)
     if not question.answerable:
-        crag = 1 if not answered else -1
-    elif not answered:
-        crag = 0
-    elif wrong or unsupported:
-        crag = -1
+        strict = -1 if answered else 1
+    elif output.status in REFUSED:
+        strict = 0
     else:
-        crag = 1 if facts_ok else 0  # a verbatim but incomplete answer is missing, not wrong
+        strict = 1 if facts_ok and yes_no_ok is not False and gold & set(cited) else -1
     return QuestionScore(
-        id=question.id, kind=question.kind, question=question.question, answerable=question.answerable,
-        status=output.status, answer=output.answer, gold=sorted(gold), cited=cited,
-        first_gold_rank=min(gold_ranks) if gold_ranks else None, recall_at=recall_at,
-        correct_citations=correct, wrong_citations=wrong, unsupported_sentences=unsupported,
-        facts_ok=facts_ok, crag=crag, timings=output.timings, output=output,
+        id=question.id, kind=question.kind, question=question.question, history=question.history,
+        answerable=question.answerable, status=output.status, answer=output.answer, gold=sorted(gold),
+        cited=cited, first_gold_rank=min(gold_ranks) if gold_ranks else None, recall_at=recall_at,
+        wrong_citations=[key for key in cited if key not in gold], facts_ok=facts_ok, yes_no_ok=yes_no_ok,
+        strict=strict, timings=output.timings,
     )  # fmt: skip
 
 
@@ -110,23 +101,22 @@ def summarise(scores: Iterable[QuestionScore]) -> dict[str, float | None]:
     scores = list(scores)
     answerable = [s for s in scores if s.answerable]
     unanswerable = [s for s in scores if not s.answerable]
-    answered = [s for s in scores if s.status == "answered"]
-    refused = [s for s in scores if s.status != "answered"]
-    cited = sum(s.correct_citations + len(s.wrong_citations) for s in scores)
+    refused = [s for s in scores if s.status in REFUSED]
+    cited = sum(len(s.cited) for s in scores)
     summary: dict[str, float | None] = {"questions": len(scores)}
-    for k in (1, 3, 5):
-        summary[f"recall@{k}"] = _ratio(sum(s.recall_at[k] for s in answerable), len(answerable))
-    summary["mrr"] = _ratio(sum(1 / s.first_gold_rank for s in answerable if s.first_gold_rank), len(answerable))
-    summary["citation_precision"] = _ratio(sum(s.correct_citations for s in scores), cited)
+    summary["strict_score"] = _ratio(sum(s.strict for s in scores), len(scores))
+    summary["false_refusal_rate"] = _ratio(sum(s.status in REFUSED for s in answerable), len(answerable))
+    summary["abstention_recall"] = _ratio(sum(s.status in REFUSED for s in unanswerable), len(unanswerable))
+    summary["abstention_precision"] = _ratio(sum(not s.answerable for s in refused), len(refused))
+    summary["citation_precision"] = _ratio(sum(len(s.cited) - len(s.wrong_citations) for s in scores), cited)
     summary["citation_recall"] = _ratio(
         sum(len(set(s.cited) & set(s.gold)) / len(s.gold) for s in answerable), len(answerable)
     )
-    summary["unsupported_answer_rate"] = _ratio(sum(bool(s.unsupported_sentences) for s in answered), len(answered))
     summary["fact_accuracy"] = _ratio(sum(bool(s.facts_ok) for s in answerable), len(answerable))
-    summary["abstention_precision"] = _ratio(sum(not s.answerable for s in refused), len(refused))
-    summary["abstention_recall"] = _ratio(sum(s.status != "answered" for s in unanswerable), len(unanswerable))
-    summary["false_refusal_rate"] = _ratio(sum(s.status != "answered" for s in answerable), len(answerable))
-    summary["crag"] = _ratio(sum(s.crag for s in scores), len(scores))
+    summary["wrong_answer_rate"] = _ratio(sum(s.strict < 0 for s in scores), len(scores))
+    for k in (1, 3, 5):
+        summary[f"recall@{k}"] = _ratio(sum(s.recall_at[k] for s in answerable), len(answerable))
+    summary["mrr"] = _ratio(sum(1 / s.first_gold_rank for s in answerable if s.first_gold_rank), len(answerable))
     stages: dict[str, list[float]] = defaultdict(list)
     for s in scores:
         for stage, ms in s.timings.items():

@@ -80,6 +80,12 @@ class AnswerChain:
         self.index = ParagraphIndex.open(self.settings)
         self._weights = None
 
+    def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
+        return self.index.records(doc_id)
+
+    def embedding_model(self) -> BaseEmbedding:
+        return self.embed
+
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for."""
         self.ask("warm-up question about cyber")

@@ -158,23 +158,26 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
 @main.command(name="eval")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(["extractive", "generative"]),
               help="Modes to score (repeatable; default both).")  # fmt: skip
+@click.option("--split", "splits", multiple=True, type=click.Choice(["dev", "test"]),
+              help="Gold splits to score (repeatable; default both).")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path), default=Path("eval/reports/latest"), show_default=True)
 @click.option("--baseline/--no-baseline", default=True, help="Also score the LlamaIndex default pipeline.")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another gold file.")
 @click.pass_context
-def evaluate(ctx: click.Context, modes: tuple[str, ...], out: Path, baseline: bool, gold: Path | None) -> None:
-    """Score answers against the gold Q&A set; writes report.json, report.md and metrics.png."""
+def evaluate(ctx: click.Context, modes: tuple[str, ...], splits: tuple[str, ...], out: Path, baseline: bool) -> None:
+    """Score answers against the gold Q&A splits; writes report.json, report.md and metrics.png."""
     from eval.report import MAIN_METRICS
     from eval.run import evaluate as run_evaluation
 
     settings = _settings(ctx)
     chain = _chain(settings)
     overall = run_evaluation(
-        chain, list(modes) or ["extractive", "generative"], out, baseline, gold, lambda m: click.echo(m, err=True)
-    )
-    click.echo("| system | " + " | ".join(MAIN_METRICS) + " |")
-    for system, summary in overall.items():
-        click.echo(f"| {system} | " + " | ".join(str(summary.get(m)) for m in MAIN_METRICS) + " |")
+        chain, list(modes) or ["extractive", "generative"], list(splits) or ["dev", "test"], out, baseline,
+        lambda m: click.echo(m, err=True),
+    )  # fmt: skip
+    click.echo("| system | split | " + " | ".join(MAIN_METRICS) + " |")
+    for system, by_split in overall.items():
+        for split, summary in by_split.items():
+            click.echo(f"| {system} | {split} | " + " | ".join(str(summary.get(m)) for m in MAIN_METRICS) + " |")
     click.echo(f"report: {out / 'report.md'}")
 
 
