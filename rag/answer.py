@@ -12,6 +12,8 @@ from ingest.records import DocumentMeta
 # turns any not-found outcome into NOT_FOUND_ANSWER, and the tests check both.
 NOT_IN_DOCUMENTS_TOKEN = "NOT_IN_DOCUMENTS"
 NOT_FOUND_ANSWER = "The documents do not say."
+# A partial answer opens with the same words, names what is missing, then quotes what the documents do say.
+PARTIAL_OPENING = "The documents do not say"
 
 AnswerMode = Literal["extractive", "generative"]
 
@@ -49,14 +51,17 @@ class Candidate(ParagraphRef):
     score: float
     dense_score: float | None
     keyword_score: float | None
-    answers_question: bool = Field(description="passed the answerability check")
+    answers_question: bool = Field(description="judged relevant to the question")
     missing_terms: list[str] = Field(default_factory=list)
 
 
 class Answer(BaseModel):
     question: str
     search_query: str
-    status: Literal["answered", "not_found"]
+    status: Literal["answered", "partial", "not_found"] = Field(
+        description="answered; partial: the topic is covered but not the detail asked; not_found"
+    )
+    yes_no: Literal["yes", "no"] | None = Field(None, description="the verdict of a yes/no question")
     mode: AnswerMode
     answer: str
     sentences: list[AnswerSentence]

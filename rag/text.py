@@ -1,4 +1,4 @@
-"""Word- and sentence-level helpers shared by the answerability gate, extraction and verification.
+"""Word- and sentence-level helpers shared by relevance judging, reading and verification.
 
 Sentence splitting uses NLTK's Punkt (bundled with llama-index, so no download) with the
 abbreviations of EU texts added; stemming uses PyStemmer, the stemmer BM25 already uses.
@@ -16,20 +16,6 @@ import Stemmer
 EU_ABBREVIATIONS = {"i.a", "e.g", "i.e", "cf", "para", "paras", "art", "no", "nos", "doc", "ref", "vol", "or"}
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*|\d[\d.,/]*\d|\d")
 NUMBER = re.compile(r"\d")
-# Words that frame a question rather than name what it is about.
-QUESTION_FRAMING = {
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "is", "are",
-    "was", "were", "will", "would", "could", "should", "can", "say", "says", "said", "tell", "me", "us",
-    "document", "documents", "paragraph", "paragraphs", "text", "mention", "mentioned", "mentions",
-    "commit", "commits", "committed", "commitment", "commitments", "plan", "plans", "planned", "pledge",
-    "pledges", "promise", "promises", "agree", "agrees", "agreed", "undertake", "undertakes", "intend",
-    "intends", "regarding", "about", "concerning", "related", "relation", "area", "areas", "field", "fields",
-    "kind", "kinds", "type", "types", "anything", "something", "thing", "things", "give", "list", "describe",
-    "explain", "summarise", "summarize", "also", "please", "eu", "union", "european", "take", "takes", "taking",
-    "part", "play", "plays", "role", "make", "makes", "get", "gets", "involve", "involved", "involves",
-    "described", "describes", "regard", "regards", "special", "notable", "important", "main", "key",
-    "stuff", "btw", "info", "details",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,10 +83,6 @@ def content_stems(text: str, drop: set[str] | frozenset[str] = frozenset()) -> s
     """Stems of the words that carry meaning: no stopwords, no framing words listed in `drop`."""
     stop = _stopwords()
     return {stem(w) for w in words(text) if w.lower() not in stop and w.lower() not in drop and len(w) > 1}
-
-
-def question_terms(question: str) -> set[str]:
-    return content_stems(question, QUESTION_FRAMING)
 
 
 def proper_names(text: str) -> set[str]:

@@ -41,4 +41,5 @@ def test_generative_answer_through_an_openai_compatible_server(
                         on_token=tokens.append)  # fmt: skip
     assert tokens and "generate" in answer.timings
     assert answer.status == "answered"
-    assert {(c.doc_id, c.para_id) for c in answer.citations} == {("eeas-wb-cfsp-csdp", "p7")}
+    cited = {(c.doc_id, c.para_id) for c in answer.citations}
+    assert ("eeas-wb-cfsp-csdp", "p7") in cited and cited <= {("eeas-wb-cfsp-csdp", "p6"), ("eeas-wb-cfsp-csdp", "p7")}

@@ -71,6 +71,21 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         assert not_found.locator(".cite-chip").count() == 0
         page.screenshot(path=str(SCREENSHOTS / "not-found.png"), full_page=True)
 
+        page.fill("#question textarea", "Was the Hybrid Risk Survey completed in 2019?")
+        page.keyboard.press("Enter")
+        verdict = page.locator("#chat .verdict-no")
+        expect(verdict).to_be_visible(timeout=60_000)
+        expect(page.locator("#chat .answer").last).to_contain_text("2020")
+        expect(page.locator("#chat .answer .cite-chip", has_text="¶15").last).to_be_visible()
+
+        page.fill("#question textarea", "When does the EU start its cyber capacity building for Albania?")
+        page.keyboard.press("Enter")
+        partial = page.locator("#chat .partial")
+        expect(partial).to_be_visible(timeout=60_000)
+        expect(partial.locator(".partial-lead")).to_contain_text("The documents do not say when")
+        expect(partial.locator(".cite-chip").first).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "yes-no-and-partial.png"), full_page=True)
+
         page.get_by_role("tab", name="Documents").click()
         expect(page.locator("#documents-table")).to_contain_text("15047/24")
         page.locator("#browse-doc input").click()
@@ -108,8 +123,8 @@ def test_eight_questions_at_once_all_come_back_complete_and_cited(ui_url: str) -
     questions = [
         (CYBER, "extractive", {"18", "19"}),
         (CYBER, "generative", {"18", "19", "2"}),
-        ("Which countries have a record of full alignment with the CFSP?", "extractive", {"p7"}),
-        ("Which countries have a record of full alignment with the CFSP?", "generative", {"p7"}),
+        ("Which countries have a record of full alignment with the CFSP?", "extractive", {"p6", "p7"}),
+        ("Which countries have a record of full alignment with the CFSP?", "generative", {"p6", "p7"}),
         ("When was the Hybrid Risk Survey completed?", "extractive", {"15"}),
         ("Will Albania participate in PESCO projects?", "generative", {"25"}),
         ("What is the partnership's budget in euros?", "extractive", set()),
@@ -124,7 +139,7 @@ def test_eight_questions_at_once_all_come_back_complete_and_cited(ui_url: str) -
             assert answer.status == "answered" and cited and cited <= allowed, question
             assert all(s.markers for s in answer.sentences)
         else:
-            assert answer.status == "not_found" and not cited, question
+            assert answer.status in ("not_found", "partial"), question
 
 
 def test_briefing_text_writes_citations_out_in_full(chain) -> None:

@@ -32,6 +32,11 @@ CSS = """
   color: #1d3f8f !important; font-size: .85em; font-weight: 600; text-decoration: none !important; cursor: pointer; }
 .not-found { border-left: 4px solid #c77700; padding-left: .6em; }
 .not-found-lead { font-weight: 700; color: #8a4b00; }
+.partial { border-left: 4px solid #3b6ea8; padding-left: .6em; }
+.partial-lead { font-weight: 700; color: #24507f; }
+.verdict { display: inline-block; font-weight: 700; padding: 0 .5em; border-radius: 4px; margin: 0 0 .3em 0; }
+.verdict-yes { background: #dff3e2; color: #17602a; }
+.verdict-no { background: #fbe3e0; color: #8c1d12; }
 .note { font-size: .8em; color: #666; }
 .marking { background: #b00020; color: white; padding: .1em .5em; border-radius: .3em; font-weight: 700; }
 .marking.public { background: #2e7d32; }

@@ -33,16 +33,31 @@ def answer_html(answer: Answer) -> str:
             f"<p>Closest passages — <i>not an answer</i>:</p><ul>{passages}</ul></div>"
         )
     by_marker = {c.marker: c for c in answer.citations}
-    sentences = " ".join(
-        html.escape(s.text) + " " + " ".join(chip(by_marker[m]) for m in s.markers) for s in answer.sentences
-    )
+    rendered = [html.escape(s.text) + " " + " ".join(chip(by_marker[m]) for m in s.markers) for s in answer.sentences]
+    bullets = answer.answer.startswith("- ")
+    body = "<ul>" + "".join(f"<li>{r}</li>" for r in rendered) + "</ul>" if bullets else f"<p>{' '.join(rendered)}</p>"
+    lead = _lead(answer)
+    if answer.yes_no:
+        lead_html = f"<p class='verdict verdict-{answer.yes_no}'>{html.escape(answer.yes_no.capitalize())}</p>"
+    elif lead:
+        lead_html = f"<p class='partial-lead'>◐ {html.escape(lead)}</p>"
+    else:
+        lead_html = ""
     sources = "".join(
         f"<li>{chip(c)} {html.escape(c.label)} — {html.escape(' > '.join(c.section))} {_marking_badge(c)}</li>"
         for c in answer.citations
     )
     notes = "".join(f"<div class='note'>{html.escape(n)}</div>" for n in answer.notes)
     sources_block = f"<div class='sources'><b>Sources</b><ul>{sources}</ul></div>"
-    return f"<div class='answer'><p>{sentences}</p>{sources_block}{notes}</div>"
+    kind = "partial" if answer.status == "partial" else "answer"
+    return f"<div class='{kind}'>{lead_html}{body}{sources_block}{notes}</div>"
+
+
+def _lead(answer: Answer) -> str:
+    """What the answer says before its first quoted sentence: a Yes/No, or a partial answer's note on the gap."""
+    if not answer.sentences:
+        return ""
+    return answer.answer.split(answer.sentences[0].text, 1)[0].strip().removeprefix("- ").strip(" —")
 
 
 def _marking_badge(citation: Citation) -> str:
@@ -91,7 +106,8 @@ def briefing_text(answer: Answer) -> str:
     for sentence in answer.sentences:
         references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
         parts.append(f"{sentence.text} ({references})")
-    return " ".join(parts)
+    lead = _lead(answer)
+    return " ".join([f"{lead} —" if answer.yes_no else lead, *parts] if lead else parts)
 
 
 def _full_reference(citation: Citation) -> str:

@@ -1,0 +1,323 @@
+"""Understand a question: what it is about, what kind of answer it wants, and what it refers back to.
+
+Decided from the question's grammar (spaCy's parse), not from lists of phrases:
+- a request ("Give me three bullets on …", "I need a paragraph on …", "Draft a line for the
+  minister's speech on …") is an imperative or first/second-person clause; its own words (the verb,
+  the requested artefact, "for …" audiences) are dropped and the content it governs is kept;
+- the answer type comes from the wh-word and its head ("when", "how many", "how often", "who");
+  an auxiliary opening the question makes it yes/no;
+- names are named entities and acronyms, not every capitalised word;
+- a follow-up carries the previous turn's names (its subject) for retrieval, and its topic terms
+  only as a second reading when the follow-up is elliptical.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+from rag.nlp import NAMED_THING_LABELS, english
+from rag.text import stem
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from rag.spelling import SpellingCorrector
+
+AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "lookup", "general"]
+# Closed grammatical classes of English, not words taken from questions.
+TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
+TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
+CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
+VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
+PARAGRAPH_REFERENCE = re.compile(
+    r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
+)
+ORDINAL_PARAGRAPH = re.compile(r"\b(first|last|final|opening|closing)\s+(?:para(?:graph)?|¶)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    stem: str
+    written: str  # as the user wrote it, for notes
+    weight: float
+
+
+@dataclass(frozen=True)
+class ParagraphReference:
+    number: int | None  # printed number or position; None with `last`
+    last: bool
+    context: str  # the rest of the question, to tell which document is meant
+
+
+@dataclass(frozen=True)
+class Question:
+    asked: str
+    content: str  # spelling corrected, request clause removed
+    answer_type: AnswerType
+    bullets: bool
+    names: tuple[str, ...]
+    terms: tuple[Term, ...]
+    search_text: str
+    lookup: ParagraphReference | None = None
+    carried_terms: tuple[Term, ...] = ()  # the previous turn's topic, a second reading for elliptical follow-ups
+    carried_names: tuple[str, ...] = ()
+    wh_phrase: str = ""
+    subject: str = ""  # grammatical subject of a yes/no question, for the actor check
+    negated: bool = False
+    figures: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def readings(self) -> list[tuple[Term, ...]]:
+        """The term sets the question may be judged by: its own, and with the previous topic carried."""
+        own = self.terms
+        if not self.carried_terms:
+            return [own]
+        return [own, own + tuple(t for t in self.carried_terms if t.stem not in {o.stem for o in own})]
+
+
+def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Question:
+    previous = understand(history[-1], history[:-1], speller) if history else None
+    corrected = speller.correct(asked.strip())
+    doc = english()(corrected)
+    lookup = _paragraph_reference(corrected)
+    content_tokens = _content_tokens(doc)
+    content = _text(content_tokens) or corrected
+    content_doc = english()(content) if content != corrected else doc
+    answer_type, wh_phrase = _answer_type(content_doc)
+    names = _names(content_doc)
+    terms = _terms(content_doc, names)
+    question = Question(
+        asked=asked, content=content, answer_type="lookup" if lookup else answer_type,
+        bullets=_asks_for_bullets(doc, content_tokens), names=names, terms=terms, search_text=content,
+        lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
+        figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
+    )  # fmt: skip
+    if previous is None or lookup or not _refers_back(content_doc, names, terms):
+        return question
+    carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
+    carried_terms = previous.terms if _has_no_topic(terms) or _uses_pronoun(content_doc) else ()
+    inherited_type = previous.answer_type if answer_type == "general" and not terms else answer_type
+    if inherited_type in ("lookup", "yes_no"):
+        inherited_type = "general"
+    search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
+    return replace(
+        question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
+        search_text=search,
+    )  # fmt: skip
+
+
+def _text(tokens: list[Token]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip(" ,;:-–—")
+
+
+def _is_request(root: Token) -> bool:
+    """An imperative ("Give me …") or a clause whose subject is the speaker or the assistant ("I need …")."""
+    if root.pos_ not in ("VERB", "AUX"):
+        return False
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return root.tag_ == "VB" and root.i == root.sent.start + sum(
+            1 for t in root.sent if t.i < root.i and (t.dep_ in ("intj", "advmod", "punct") or t.pos_ == "INTJ")
+        )
+    return all(s.pos_ == "PRON" and set(s.morph.get("Person")) & {"1", "2"} for s in subjects)
+
+
+def _content_tokens(doc: Doc) -> list[Token]:
+    """The content question: after a label ending in a colon, and without the request clause around it."""
+    tokens = list(doc)
+    colon = next((t.i for t in doc if t.text == ":" and t.i < len(doc) - 1), None)
+    if colon is not None and not any(t.tag_ in ("WDT", "WP", "WRB") for t in doc[:colon]):
+        tokens = tokens[colon + 1 :]
+        return tokens
+    sentence = next(iter(doc.sents))
+    root = sentence.root
+    if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
+        topic = [c for c in root.children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS]
+        return [t for c in topic for t in c.subtree if t is not c] if topic else tokens
+    if not _is_request(root):
+        return tokens
+    clause = next(
+        (c for c in root.children if c.dep_ in ("ccomp", "xcomp", "advcl") and _has_wh_word(c)),
+        None,
+    )
+    if clause is None:
+        clause = next((c for c in root.subtree if c.dep_ in ("ccomp", "pcomp") and _has_wh_word(c)), None)
+    if clause is not None:
+        return list(clause.subtree)
+    dropped: set[int] = {root.i}
+    for child in root.children:
+        if child.dep_ in ("aux", "nsubj", "dative", "intj", "punct", "advmod", "npadvmod", "prt"):
+            dropped |= {t.i for t in child.subtree}
+        if child.dep_ in ("dobj", "attr", "oprd", "ccomp"):
+            dropped |= _artefact(child)
+    for token in doc:
+        if token.dep_ == "prep" and token.lower_ == "for" and token.head.i in dropped:
+            dropped |= {t.i for t in token.subtree if t.dep_ not in ("prep",) or t is token} - _kept_preps(token)
+    kept = [t for t in tokens if t.i not in dropped]
+    while kept and ((kept[0].dep_ == "prep" and kept[0].lower_ in TOPIC_PREPOSITIONS) or kept[0].is_punct):
+        kept = kept[1:]
+    return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
+
+
+def _artefact(noun: Token) -> set[int]:
+    """The requested artefact ("three short bullets", "a line"): the noun and its left modifiers."""
+    found = {noun.i}
+    for child in noun.children:
+        if child.i < noun.i or child.dep_ in ("appos",):
+            found |= {t.i for t in child.subtree}
+    return found
+
+
+def _kept_preps(for_token: Token) -> set[int]:
+    """Inside "for the minister's speech on X", "on X" is content and stays."""
+    kept: set[int] = set()
+    for token in for_token.subtree:
+        if token is not for_token and token.dep_ == "prep" and token.lower_ in TOPIC_PREPOSITIONS:
+            kept |= {t.i for t in token.subtree}
+    return kept
+
+
+def _has_wh_word(token: Token) -> bool:
+    return any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ in ("whether", "if") for t in token.subtree)
+
+
+def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
+    """Bullets (or points, items) requested outside the content question."""
+    inside = {t.i for t in content}
+    return any(t.i not in inside and t.lower_ in ("bullet", "bullets", "points", "list") for t in doc)
+
+
+def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
+    tokens = [t for t in doc if not t.is_punct]
+    if not tokens:
+        return "general", ""
+    for token in tokens:
+        word = token.lower_
+        following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+        if word == "when" or (word == "since" and following == "when"):
+            return "date", token.text
+        if word == "how" and following in ("many", "much"):
+            return "number", f"{token.text} {following}"
+        if word == "how" and following in ("often", "frequently", "regularly"):
+            return "frequency", f"{token.text} {following}"
+        if token.tag_ in ("WDT", "WP") and token.head.lower_ in TIME_NOUNS:
+            return "date", f"{token.text} {token.head.text}"
+        if word in ("who", "whom", "whose"):
+            return "body", token.text
+        if word == "where":
+            return "place", token.text
+    first = tokens[0]
+    opens_with_auxiliary = first.pos_ == "AUX" or (
+        first.tag_ in ("VBZ", "VBP", "VBD", "MD") and first.dep_ in ("aux", "ROOT")
+    )
+    if opens_with_auxiliary and not any(t.tag_ in ("WDT", "WP", "WRB") for t in tokens):
+        return "yes_no", ""
+    return "general", ""
+
+
+def _names(doc: Doc) -> tuple[str, ...]:
+    """Named things (countries, organisations, missions, named documents) and acronyms."""
+    names = [ent.text for ent in doc.ents if ent.label_ in NAMED_THING_LABELS]
+    covered = {t.i for ent in doc.ents if ent.label_ in NAMED_THING_LABELS for t in ent}
+    for token in doc:
+        if token.i in covered:
+            continue
+        parts = [p for p in re.split(r"[-–/]", token.text) if p]
+        # acronyms, and capitalised proper nouns inside the sentence ("EU-Kosovo" gives "Kosovo")
+        names += [p for p in parts if p.isupper() and len(p) > 1 and p.isalpha()]
+        if token.pos_ == "PROPN" and token.i > 0:
+            names += [p for p in parts if p[:1].isupper() and not p.isupper() and p.isalpha()]
+    cleaned = [re.sub(r"^(?:the|a|an)\s+|['’]s$", "", n, flags=re.IGNORECASE).strip() for n in names]
+    return tuple(dict.fromkeys(n for n in cleaned if n))
+
+
+def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
+    terms: dict[str, Term] = {}
+    for token in doc:
+        if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
+            continue
+        if token.tag_ in ("WDT", "WP", "WRB") or token.dep_ == "aux":
+            continue
+        for part in re.split(r"[-/–]", token.text):
+            if len(part) > 1 and not part.isdigit():
+                key = stem(part)
+                terms.setdefault(key, Term(key, part, VERB_WEIGHT if token.pos_ == "VERB" else 1.0))
+    return tuple(terms.values())
+
+
+def _subject(doc: Doc) -> str:
+    subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+    return " ".join(t.text for t in subjects[0].subtree) if subjects else ""
+
+
+def _negated(doc: Doc) -> bool:
+    return any(t.dep_ == "neg" for t in doc)
+
+
+def _has_no_topic(terms: tuple[Term, ...]) -> bool:
+    return all(t.weight < 1.0 for t in terms)
+
+
+def _uses_pronoun(doc: Doc) -> bool:
+    """A third-person or demonstrative pronoun stands for something said before ("it", "they", "that");
+    a possessive ("its plans") only when the question names nothing it could refer to."""
+    has_names = any(ent.label_ in NAMED_THING_LABELS for ent in doc.ents)
+    for token in doc:
+        third_person = token.pos_ == "PRON" and "3" in token.morph.get("Person")
+        if third_person and (token.dep_ != "poss" or not has_names):
+            return True
+        if token.lower_ in ("that", "this", "these", "those") and token.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass"):
+            return True
+    return False
+
+
+def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...]) -> bool:
+    """Elliptical or pronominal: it opens with a conjunction, uses a pronoun, has no verb or no topic."""
+    first = next((t for t in doc if not t.is_punct), None)
+    opens_with_conjunction = (
+        first is not None and first.i == 0 and (first.pos_ == "CCONJ" or (first.pos_ == "ADV" and first.tag_ != "WRB"))
+    )
+    has_verb = any(t.pos_ == "VERB" for t in doc)
+    return opens_with_conjunction or _uses_pronoun(doc) or not has_verb or _has_no_topic(terms) or not names
+
+
+def _paragraph_reference(text: str) -> ParagraphReference | None:
+    match = PARAGRAPH_REFERENCE.search(text)
+    if match:
+        rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+        return ParagraphReference(int(match.group(1)), False, rest)
+    ordinal = ORDINAL_PARAGRAPH.search(text)
+    if ordinal:
+        rest = (text[: ordinal.start()] + " " + text[ordinal.end() :]).strip()
+        last = ordinal.group(1).lower() in ("last", "final", "closing")
+        return ParagraphReference(None if last else 1, last, rest)
+    return None
+
+
+def indirect(content: str) -> str:
+    """ "When will the Dialogue meet?" → "when the Dialogue will meet"; "Is X binding?" → "whether X is binding"."""
+    doc = english()(content.strip().rstrip("?").strip())
+    tokens = [t for t in doc if not t.is_punct or t.text in ("-", "/", "'")]
+    if not tokens:
+        return content
+    wh = [t for t in tokens[:2] if t.tag_ in ("WDT", "WP", "WRB")]
+    start = 0 if not wh else tokens.index(wh[-1]) + 1
+    while start < len(tokens) and wh and tokens[start].head is wh[-1]:
+        start += 1  # "how many troops": keep the phrase together
+    prefix = " ".join(t.text for t in tokens[:start]) if wh else "whether"
+    rest = tokens[start:]
+    if rest and rest[0].pos_ == "AUX":
+        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            span = sorted(subject.subtree, key=lambda t: t.i)
+            before = [t.text for t in rest[1:] if t.i <= span[-1].i]
+            after = [t.text for t in rest[1:] if t.i > span[-1].i]
+            dropped = rest[0].lower_ in ("do", "does", "did")
+            text = " ".join([prefix, *before, *([] if dropped else [rest[0].lower_]), *after])
+            text = re.sub(r"\s+(['’]s|n't)\b", r"\1", text)
+            return text[:1].lower() + text[1:]
+    text = " ".join([prefix, *(t.text for t in rest)])
+    text = re.sub(r"\s+(['’]s|n't)\b", r"\1", text)
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,232 @@
+"""Read the relevant paragraphs by answer type: pick the verbatim sentences that hold what was asked.
+
+Sentences are ranked by the question's words (exact or close in meaning) plus their embedding
+similarity to the question. A question asking for a date, a number or a frequency only takes
+sentences that contain one; when none does, the reading is partial. A sentence that opens by
+referring back ("This …", "They …") is read together with the sentence before it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.records import ParagraphRecord
+from rag.question import Question
+from rag.relevance import Judge, Judgement
+from rag.text import Sentence, all_stems, numbers, proper_names, words
+
+MAX_SENTENCES = 3
+MAX_LIST_SENTENCES = 5
+MAX_ANSWER_WORDS = 120
+KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
+YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
+YES_CANDIDATES = 3
+# Closed classes of English (number words, frequency words, back-referring openers), not gold words.
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "dozen",
+        "single",
+        "double",
+        "twice",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+    ]
+)
+FREQUENCY_WORDS = frozenset(
+    [
+        "annual",
+        "annually",
+        "yearly",
+        "monthly",
+        "weekly",
+        "daily",
+        "quarterly",
+        "biannual",
+        "biennial",
+        "regular",
+        "regularly",
+        "periodic",
+        "periodically",
+        "every",
+        "each",
+        "once",
+        "twice",
+    ]
+)
+MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
+
+
+@dataclass(frozen=True)
+class Extract:
+    record: ParagraphRecord
+    sentences: tuple[Sentence, ...]  # one, or a back-referring sentence with the one before it
+    score: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Reading:
+    status: Literal["answered", "partial"]
+    extracts: list[Extract]
+    yes_no: Literal["yes", "no"] | None = None
+    missing: tuple[str, ...] = ()  # what the documents lack, as the user wrote it
+
+
+def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
+    lowered = {w.lower() for w in words(text)}
+    if answer_type == "date":
+        return bool(YEAR.search(text)) or bool(lowered & MONTHS)
+    if answer_type == "number":
+        return bool(numbers(text) - {para_id}) or bool(lowered & NUMBER_WORDS)
+    if answer_type == "frequency":
+        return bool(lowered & FREQUENCY_WORDS)
+    if answer_type in ("body", "place"):
+        return bool(proper_names(text))
+    return True
+
+
+def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
+    relevant = [j for j in judged if j.relevant]
+    candidates = _score_sentences(question, relevant, judge)
+    if question.answer_type == "yes_no":
+        return _yes_no(question, candidates, judge)
+    typed = [c for c in candidates if has_answer_type(question.answer_type, c.text, c.record.para_id)]
+    if question.answer_type in ("date", "number", "frequency") and not typed:
+        return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
+    chosen = _choose(typed or candidates, MAX_LIST_SENTENCES if question.bullets else MAX_SENTENCES)
+    return Reading("answered", chosen)
+
+
+def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:
+    items: list[tuple[ParagraphRecord, tuple[Sentence, ...]]] = []
+    for judgement in relevant:
+        record = judgement.record
+        paragraph = judge.corpus.sentences[record.key]
+        for position, sentence in enumerate(paragraph):
+            group = (sentence,)
+            first = words(sentence.text)[:1]
+            if position > 0 and first and first[0].lower() in REFERS_BACK:
+                group = (paragraph[position - 1], sentence)
+            items.append((record, group))
+    if not items:
+        return []
+    texts = [" ".join(s.text for s in group) for _, group in items]
+    similarity = judge.embedder.vectors(texts) @ judge.embedder.query(question.search_text)
+    scored = []
+    for (record, group), text, sim in zip(items, texts, similarity, strict=True):
+        stems = all_stems(text)
+        coverage = max(
+            judge.coverage(terms, judge.term_matches(terms, record.key, stems)) if terms else 0.0
+            for terms in question.readings
+        )
+        scored.append(Extract(record, group, coverage + judge.parameters.sentence_weight * float(sim)))
+    return sorted(scored, key=lambda e: e.score, reverse=True)
+
+
+def _choose(ranked: list[Extract], limit: int) -> list[Extract]:
+    chosen: list[Extract] = []
+    used: set[tuple[str, int]] = set()
+    budget = MAX_ANSWER_WORDS
+    for extract in ranked:
+        spans = {(extract.record.key, s.start) for s in extract.sentences}
+        if spans & used:
+            continue
+        length = len(words(extract.text))
+        if chosen and (extract.score < chosen[0].score * KEEP_RATIO or length > budget):
+            continue
+        chosen.append(extract)
+        used |= spans
+        budget -= length
+        if len(chosen) == limit:
+            break
+    order = {key: rank for rank, key in reversed(list(enumerate(e.record.key for e in ranked)))}
+    return sorted(chosen, key=lambda e: (order[e.record.key], e.record.char_start, e.sentences[0].start))
+
+
+def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Reading:
+    """Yes when a sentence holds the question's claim; no when it holds it with another figure, another
+    actor, or the negation of a word; otherwise the documents do not say whether."""
+    if not candidates:
+        return Reading("partial", [], missing=("whether",))
+    own = question.terms
+    scored = []
+    for extract in candidates[:YES_CANDIDATES]:
+        stems = judge.corpus.stems[extract.record.key] | all_stems(extract.text)
+        matches = judge.term_matches(own, extract.record.key, stems)
+        scored.append((judge.coverage(own, matches), extract, matches))
+    coverage, best, matches = max(scored, key=lambda triple: triple[0])
+    if _contradicts(question, best):
+        return Reading("answered", [best], yes_no="no")
+    # A yes needs every noun of the claim: "Will the EU cover the costs of …?" is not answered by "… exercises".
+    missing_nouns = tuple(t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem))
+    if missing_nouns:
+        return Reading("partial", [best], missing=("whether",))
+    if coverage >= YES_COVERAGE and not question.negated:
+        return Reading("answered", [best], yes_no="yes")
+    return Reading("partial", [best], missing=("whether",))
+
+
+def _contradicts(question: Question, extract: Extract) -> bool:
+    text = extract.text
+    figures = set(question.figures)
+    if figures and not figures <= numbers(text) and numbers(text) - {extract.record.para_id}:
+        return True  # "adopted in 2024?" against "adopted in 2022"
+    lowered = text.lower()
+    for term in question.terms:
+        word = term.written.lower()
+        if re.search(rf"\bnon-?\s*{re.escape(word)}", lowered) and not re.search(rf"(?<!non-)\b{word}", lowered):
+            return True  # "binding?" against "Non-Binding"
+    subject_names = proper_names(f"x {question.subject}") if question.subject else set()
+    if subject_names:
+        head = _before_first_verb(text)
+        if head is not None and not any(n.lower() in head.lower() for n in subject_names):
+            return any(n.lower() in lowered for n in subject_names) and bool(proper_names(f"x {head}"))
+    return False
+
+
+def _before_first_verb(text: str) -> str | None:
+    match = re.search(r"\b(will|shall|is|are|was|were|has|have|had)\b", text)
+    return text[: match.start()] if match else None

@@ -1,0 +1,153 @@
+"""Judge whether a retrieved paragraph answers the question, from signals calibrated on the dev split.
+
+A small embedding model scores an unanswerable question about the partnership's budget about as high
+as an answerable one, so similarity alone cannot decide. The decision combines:
+- names: every named thing the user wrote (country, organisation, mission, document) must occur in the
+  paragraph or its document's metadata: a question about Moldova is not answered from Albania's text;
+- coverage: the IDF-weighted share of the question's content words that the paragraph contains, each
+  word matched exactly (by stem) or by meaning (its embedding close to a paragraph word's), so
+  "weapons of mass destruction" finds "non-proliferation" while "budget" finds nothing;
+- meaning: the best cosine similarity between the question and one of the paragraph's sentences.
+score = coverage + SENTENCE_WEIGHT × similarity; relevant when the names hold and score ≥ THRESHOLD.
+The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test split reports the curve.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.records import ParagraphRecord
+from rag.question import Question, Term
+from rag.search import SearchHit
+from rag.text import Sentence, all_stems, name_matches, sentences, stem, words
+
+THRESHOLD = 0.9
+SENTENCE_WEIGHT = 0.5
+WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a question word
+
+
+@dataclass(frozen=True)
+class RelevanceParameters:
+    threshold: float = THRESHOLD
+    sentence_weight: float = SENTENCE_WEIGHT
+    word_similarity: float = WORD_SIMILARITY
+
+
+class Embedder:
+    """Normalised sentence-transformers vectors, cached per text (corpus words and sentences recur)."""
+
+    def __init__(self, embed) -> None:
+        self.embed = embed
+        self._cache: dict[str, np.ndarray] = {}
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            for text, vector in zip(todo, self.embed.get_text_embedding_batch(todo), strict=True):
+                array = np.asarray(vector, dtype=np.float32)
+                self._cache[text] = array / (np.linalg.norm(array) or 1.0)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        key = f"\0query\0{text}"
+        if key not in self._cache:
+            array = np.asarray(self.embed.get_query_embedding(text), dtype=np.float32)
+            self._cache[key] = array / (np.linalg.norm(array) or 1.0)
+        return self._cache[key]
+
+
+class Corpus:
+    """What the judge needs about the indexed paragraphs: stems, words, IDF and sentence splits."""
+
+    def __init__(self, records: list[ParagraphRecord]) -> None:
+        self.records = records
+        self.stems = {r.key: evidence_stems(r) for r in records}
+        self.words = {r.key: sorted({w.lower() for w in words(r.text) if w.isalpha() and len(w) > 2}) for r in records}
+        self.sentences = {r.key: sentences(r.text) for r in records}
+        self.frequency = Counter(s for stems in self.stems.values() for s in stems)
+        self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
+
+    def idf(self, term: str) -> float:
+        return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
+
+
+def evidence_stems(record: ParagraphRecord) -> set[str]:
+    document = record.document
+    context = [record.text, *record.section, record.title, document.short_title, document.partner or ""]
+    return all_stems(" ".join(filter(None, context)))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    hit: SearchHit
+    missing_names: tuple[str, ...]
+    coverage: float
+    similarity: float
+    score: float
+    relevant: bool
+    missing_terms: tuple[Term, ...]
+    best_sentence: Sentence | None
+
+    @property
+    def record(self) -> ParagraphRecord:
+        return self.hit.record
+
+
+class Judge:
+    def __init__(self, corpus: Corpus, embedder: Embedder, parameters: RelevanceParameters | None = None) -> None:
+        self.corpus = corpus
+        self.embedder = embedder
+        self.parameters = parameters or RelevanceParameters()
+
+    def term_matches(self, terms: tuple[Term, ...], key: str, stems: set[str] | None = None) -> dict[str, float]:
+        """Each term's match in a paragraph (or in `stems`): 1 for the word itself, else its best cosine
+        to a paragraph word when above WORD_SIMILARITY, else 0."""
+        stems = self.corpus.stems[key] if stems is None else stems
+        matches = {t.stem: 1.0 for t in terms if t.stem in stems or any(stem(p) in stems for p in t.written.split())}
+        unmatched = [t for t in terms if t.stem not in matches]
+        paragraph_words = self.corpus.words[key]
+        if unmatched and paragraph_words:
+            similarity = (
+                self.embedder.vectors([t.written.lower() for t in unmatched]) @ self.embedder.vectors(paragraph_words).T
+            )
+            for term, row in zip(unmatched, similarity, strict=True):
+                best = float(row.max())
+                matches[term.stem] = best if best >= self.parameters.word_similarity else 0.0
+        return matches
+
+    def coverage(self, terms: tuple[Term, ...], matches: dict[str, float]) -> float:
+        weights = {t.stem: t.weight * self.corpus.idf(t.stem) for t in terms}
+        total = sum(weights.values())
+        return sum(weights[t.stem] * matches.get(t.stem, 0.0) for t in terms) / total if total else 1.0
+
+    def judge(self, question: Question, hit: SearchHit) -> Judgement:
+        key = hit.record.key
+        stems = self.corpus.stems[key]
+        missing_names = tuple(n for n in question.names if not _name_in(n, stems))
+        readings = []
+        for terms in question.readings:
+            matches = self.term_matches(terms, key)
+            missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)
+            readings.append((self.coverage(terms, matches), missing))
+        coverage, missing_terms = max(readings, key=lambda reading: reading[0])
+        paragraph_sentences = self.corpus.sentences[key]
+        similarity, best = 0.0, None
+        if paragraph_sentences:
+            scores = self.embedder.vectors([s.text for s in paragraph_sentences]) @ self.embedder.query(
+                question.search_text
+            )
+            best_index = int(np.argmax(scores))
+            similarity, best = float(scores[best_index]), paragraph_sentences[best_index]
+        score = coverage + self.parameters.sentence_weight * similarity
+        relevant = not missing_names and score >= self.parameters.threshold
+        return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, best)
+
+
+def _name_in(name: str, stems: set[str]) -> bool:
+    parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
+    significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
+    return all(name_matches(p, stems) for p in significant)

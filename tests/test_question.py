@@ -1,0 +1,117 @@
+"""Understanding questions: requests, answer types, names, follow-ups, paragraph references, spelling.
+
+Examples are not gold questions; the real spaCy model and spelling list are used (both load in about a second).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.question import indirect, understand
+from rag.reader import has_answer_type
+from rag.spelling import SpellingCorrector
+
+CORPUS_WORDS = [
+    "the",
+    "eu",
+    "and",
+    "albania",
+    "will",
+    "support",
+    "cyber",
+    "resilience",
+    "security",
+    "hybrid",
+    "threats",
+    "accession",
+    "economic",
+]
+
+
+@pytest.fixture(scope="module")
+def speller() -> SpellingCorrector:
+    return SpellingCorrector(CORPUS_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("asked", "content"),
+    [
+        ("Give me three bullets on Albania's cyber resilience", "Albania's cyber resilience"),
+        ("I need a short paragraph on hybrid threats", "hybrid threats"),
+        ("Summarise for the ambassador what the EU will do on hybrid threats", "what the EU will do on hybrid threats"),
+        ("Talking points: EU support to Albania", "EU support to Albania"),
+        ("What will the EU do on cyber?", "What will the EU do on cyber?"),
+    ],
+)
+def test_a_request_clause_is_removed_and_its_content_kept(speller, asked: str, content: str) -> None:
+    assert understand(asked, [], speller).content == content
+
+
+def test_bullets_are_noticed_outside_the_content(speller) -> None:
+    assert understand("Give me bullets on cyber resilience", [], speller).bullets
+    assert not understand("What does the EU support?", [], speller).bullets
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer_type"),
+    [
+        ("When did the talks open?", "date"),
+        ("In what year was it adopted?", "date"),
+        ("How many declarations are there?", "number"),
+        ("How often will they meet?", "frequency"),
+        ("Who will monitor the work?", "body"),
+        ("Does the EU support Albania?", "yes_no"),
+        ("Is Albania a member?", "yes_no"),
+        ("What does paragraph 4 say?", "lookup"),
+        ("What will the EU support?", "general"),
+    ],
+)
+def test_answer_type(speller, asked: str, answer_type: str) -> None:
+    assert understand(asked, [], speller).answer_type == answer_type
+
+
+def test_names_are_named_things_not_capitalised_words(speller) -> None:
+    question = understand("Bullets please: what does the EU-Moldova partnership say on Cyber?", [], speller)
+    assert "Moldova" in question.names and "Bullets" not in question.names
+
+
+def test_a_follow_up_carries_the_subject_and_reads_ellipsis_against_the_previous_topic(speller) -> None:
+    history = ["What will the EU do on hybrid threats with Albania?"]
+    elliptical = understand("and when?", history, speller)
+    assert elliptical.answer_type == "date" and "Albania" in elliptical.search_text
+    assert {t.stem for t in elliptical.readings[-1]} >= {"hybrid", "threat"}
+    new_topic = understand("and what about space?", history, speller)
+    assert "Albania" in new_topic.search_text
+    assert [t.written for t in new_topic.readings[0]] == ["space"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "last"),
+    [("What does paragraph 12 say?", 12, False), ("¶26?", 26, False), ("para 3 of the EEAS page", 3, False),
+     ("last paragraph of the web page", None, True)],
+)  # fmt: skip
+def test_paragraph_references(speller, asked: str, number: int | None, last: bool) -> None:
+    reference = understand(asked, [], speller).lookup
+    assert reference is not None and (reference.number, reference.last) == (number, last)
+
+
+def test_spelling_fixes_typos_but_never_real_words_or_names(speller) -> None:
+    assert speller.correct("cyber resilence suport") == "cyber resilience support"
+    assert speller.correct("disinformation") == "disinformation"  # an English word the corpus lacks
+    assert speller.correct("cybersecurity") == "cyber security"
+    assert speller.correct("Tirana and Moldova") == "Tirana and Moldova"
+
+
+def test_indirect_question_for_the_partial_note() -> None:
+    assert indirect("When will the Dialogue meet?") == "when the Dialogue will meet"
+    assert indirect("Will the EU fund the exercises?") == "whether the EU will fund the exercises"
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "text", "expected"),
+    [("date", "It was held in July 2022.", True), ("date", "It was held.", False),
+     ("number", "the three Joint Declarations", True), ("number", "the Joint Declarations", False),
+     ("frequency", "an annual Security and Defence Dialogue", True), ("frequency", "a Dialogue", False)],
+)  # fmt: skip
+def test_answer_type_presence(answer_type: str, text: str, expected: bool) -> None:
+    assert has_answer_type(answer_type, text) is expected
