@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -32,7 +32,7 @@ from rag.lookup import find_paragraph
 from rag.question import Question, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
 from rag.relevance import Corpus, Embedder, Judge, Judgement
-from rag.search import search
+from rag.search import SearchHit, search
 from rag.settings import Settings
 from rag.spelling import SpellingCorrector
 from rag.text import Sentence, sentences, words
@@ -129,6 +129,12 @@ class AnswerChain:
             asked = understand(question, [q for q, _ in history or [] if q.strip()], self.speller)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
+            if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"
+                judged = [replace(self.judge.judge(asked, SearchHit(record, 1.0, None, None)), relevant=True)]
+                reading = read(asked, judged, self.judge)
+                candidate = _candidate(record, 1.0, None, None, True, [])
+                grounded = _verified(reading.extracts, notes)
+                return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
             if record is not None:
                 grounded = [Grounded(s.text, record, s) for s in self.judge.corpus.sentences[record.key]]
                 candidate = _candidate(record, 1.0, None, None, True, [])

@@ -14,7 +14,7 @@ def find_paragraph(
     otherwise the one whose printed numbers include the number, since "paragraph 12" means a printed number."""
     documents: dict[str, list[ParagraphRecord]] = {}
     for record in records:
-        if record.kind != "cover_note" and (doc_id is None or record.doc_id == doc_id):
+        if (record.kind == "cover_note") == reference.cover and (doc_id is None or record.doc_id == doc_id):
             documents.setdefault(record.doc_id, []).append(record)
     wanted = content_stems(reference.context)
 
@@ -28,7 +28,7 @@ def find_paragraph(
 
     for doc in sorted(documents, key=lambda d: (-named(d), not numbered(d))):
         paragraphs = sorted(documents[doc], key=lambda r: r.char_start)
-        if reference.last:
+        if reference.last or reference.cover:
             return paragraphs[-1]
         number = reference.number
         found = next((r for r in paragraphs if r.para_id in (str(number), f"p{number}")), None)

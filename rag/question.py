@@ -29,11 +29,13 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 # Closed grammatical classes of English, not words taken from questions.
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
+NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
 )
+COVER_NOTE = re.compile(r"\bcover(?:ing)?[\s-]+(?:note|page|sheet|letter)\b", re.IGNORECASE)
 ORDINAL_PARAGRAPH = re.compile(r"\b(first|last|final|opening|closing)\s+(?:para(?:graph)?|¶)", re.IGNORECASE)
 
 
@@ -46,9 +48,10 @@ class Term:
 
 @dataclass(frozen=True)
 class ParagraphReference:
-    number: int | None  # printed number or position; None with `last`
+    number: int | None  # printed number or position; None with `last` or `cover`
     last: bool
     context: str  # the rest of the question, to tell which document is meant
+    cover: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Question:
     content: str  # spelling corrected, request clause removed
     answer_type: AnswerType
     bullets: bool
+    wants_list: bool  # a briefing request, bullets, or a plural "which …s": answer with every point, not the best one
     names: tuple[str, ...]
     terms: tuple[Term, ...]
     search_text: str
@@ -86,11 +90,16 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     content = _text(content_tokens) or corrected
     content_doc = english()(content) if content != corrected else doc
     answer_type, wh_phrase = _answer_type(content_doc)
+    if sum(t.tag_ in ("WDT", "WP", "WRB") for t in content_doc) > 1:
+        answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
     terms = _terms(content_doc, names)
+    bullets = _asks_for_bullets(doc, content_tokens)
     question = Question(
-        asked=asked, content=content, answer_type="lookup" if lookup else answer_type,
-        bullets=_asks_for_bullets(doc, content_tokens), names=names, terms=terms, search_text=content,
+        asked=asked, content=content,
+        answer_type="lookup" if lookup and (answer_type == "general" or not lookup.cover) else answer_type,
+        bullets=bullets, names=names, terms=terms, search_text=content,
+        wants_list=bullets or content != corrected or _asks_for_several(content_doc),
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
     )  # fmt: skip
@@ -98,9 +107,9 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         return question
     carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
     carried_terms = previous.terms if _has_no_topic(terms) or _uses_pronoun(content_doc) else ()
-    inherited_type = previous.answer_type if answer_type == "general" and not terms else answer_type
-    if inherited_type in ("lookup", "yes_no"):
-        inherited_type = "general"
+    inherited_type = answer_type
+    if answer_type == "general" and not terms and previous.answer_type not in ("lookup", "yes_no"):
+        inherited_type = previous.answer_type  # "and the EU's?" after "When was Albania's strategy adopted?"
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
     return replace(
         question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
@@ -129,8 +138,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     tokens = list(doc)
     colon = next((t.i for t in doc if t.text == ":" and t.i < len(doc) - 1), None)
     if colon is not None and not any(t.tag_ in ("WDT", "WP", "WRB") for t in doc[:colon]):
-        tokens = tokens[colon + 1 :]
-        return tokens
+        return tokens[colon + 1 :]
     sentence = next(iter(doc.sents))
     root = sentence.root
     if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
@@ -183,6 +191,11 @@ def _has_wh_word(token: Token) -> bool:
     return any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ in ("whether", "if") for t in token.subtree)
 
 
+def _asks_for_several(doc: Doc) -> bool:
+    """ "Which areas …", "What initiatives …": a wh-word governing a plural noun."""
+    return any(t.tag_ in ("WDT", "WP") and t.head.tag_ in ("NNS", "NNPS") for t in doc)
+
+
 def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
     """Bullets (or points, items) requested outside the content question."""
     inside = {t.i for t in content}
@@ -202,8 +215,11 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "number", f"{token.text} {following}"
         if word == "how" and following in ("often", "frequently", "regularly"):
             return "frequency", f"{token.text} {following}"
-        if token.tag_ in ("WDT", "WP") and token.head.lower_ in TIME_NOUNS:
-            return "date", f"{token.text} {token.head.text}"
+        asked_about = _wh_noun(token)
+        if asked_about in TIME_NOUNS:
+            return "date", f"{token.text} {asked_about}"
+        if asked_about in NUMBER_NOUNS:
+            return "number", f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
             return "body", token.text
         if word == "where":
@@ -217,10 +233,25 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
     return "general", ""
 
 
+def _wh_noun(token: Token) -> str:
+    """The noun a wh-word asks about: "which year", or "what is the number" (the copula's subject)."""
+    if token.tag_ not in ("WDT", "WP"):
+        return ""
+    if token.dep_ == "det":
+        return token.head.lower_
+    if token.dep_ == "attr" and token.head.lemma_ == "be":
+        subjects = [c for c in token.head.children if c.dep_ == "nsubj"]
+        return subjects[0].lower_ if subjects else ""
+    return ""
+
+
 def _names(doc: Doc) -> tuple[str, ...]:
     """Named things (countries, organisations, missions, named documents) and acronyms."""
-    names = [ent.text for ent in doc.ents if ent.label_ in NAMED_THING_LABELS]
-    covered = {t.i for ent in doc.ents if ent.label_ in NAMED_THING_LABELS for t in ent}
+    # An entity counts only when the user wrote part of it capitalised: on lower-case chat text the
+    # recogniser tags word runs ("btw eu n albania") that name nothing.
+    entities = [e for e in doc.ents if e.label_ in NAMED_THING_LABELS and any(t.text[:1].isupper() for t in e)]
+    names = [ent.text for ent in entities]
+    covered = {t.i for ent in entities for t in ent}
     for token in doc:
         if token.i in covered:
             continue
@@ -234,6 +265,8 @@ def _names(doc: Doc) -> tuple[str, ...]:
 
 
 def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
+    """Content words other than the names, which the relevance judge checks on their own."""
+    name_stems = {stem(part) for name in names for part in re.split(r"[\s\-–/]+", name) if part}
     terms: dict[str, Term] = {}
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
@@ -241,7 +274,7 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
         if token.tag_ in ("WDT", "WP", "WRB") or token.dep_ == "aux":
             continue
         for part in re.split(r"[-/–]", token.text):
-            if len(part) > 1 and not part.isdigit():
+            if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)
                 terms.setdefault(key, Term(key, part, VERB_WEIGHT if token.pos_ == "VERB" else 1.0))
     return tuple(terms.values())
@@ -280,7 +313,8 @@ def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...]) -> b
         first is not None and first.i == 0 and (first.pos_ == "CCONJ" or (first.pos_ == "ADV" and first.tag_ != "WRB"))
     )
     has_verb = any(t.pos_ == "VERB" for t in doc)
-    return opens_with_conjunction or _uses_pronoun(doc) or not has_verb or _has_no_topic(terms) or not names
+    no_topic = _has_no_topic(terms) and not names
+    return opens_with_conjunction or _uses_pronoun(doc) or not has_verb or no_topic or not names
 
 
 def _paragraph_reference(text: str) -> ParagraphReference | None:
@@ -288,6 +322,9 @@ def _paragraph_reference(text: str) -> ParagraphReference | None:
     if match:
         rest = (text[: match.start()] + " " + text[match.end() :]).strip()
         return ParagraphReference(int(match.group(1)), False, rest)
+    cover = COVER_NOTE.search(text)
+    if cover:
+        return ParagraphReference(None, False, (text[: cover.start()] + " " + text[cover.end() :]).strip(), True)
     ordinal = ORDINAL_PARAGRAPH.search(text)
     if ordinal:
         rest = (text[: ordinal.start()] + " " + text[ordinal.end() :]).strip()

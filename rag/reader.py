@@ -22,8 +22,9 @@ MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_ANSWER_WORDS = 120
 KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
+LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several points
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
-YES_CANDIDATES = 3
+YES_CANDIDATES = 4  # paragraphs whose best sentence may settle a yes/no
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
 NUMBER_WORDS = frozenset(
     [
@@ -136,7 +137,14 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     typed = [c for c in candidates if has_answer_type(question.answer_type, c.text, c.record.para_id)]
     if question.answer_type in ("date", "number", "frequency") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
-    chosen = _choose(typed or candidates, MAX_LIST_SENTENCES if question.bullets else MAX_SENTENCES)
+    if question.wants_list:
+        chosen = _choose(typed or candidates, MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_ANSWER_WORDS)
+    else:
+        chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
+    quoted = " ".join(e.record.text for e in chosen)
+    absent = tuple(f for f in question.figures if f not in numbers(quoted))
+    if absent:  # "… withdraw from missions in 2023?" answered from a paragraph without 2023
+        return Reading("partial", chosen[:1], missing=absent)
     return Reading("answered", chosen)
 
 
@@ -166,16 +174,15 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     return sorted(scored, key=lambda e: e.score, reverse=True)
 
 
-def _choose(ranked: list[Extract], limit: int) -> list[Extract]:
+def _choose(ranked: list[Extract], limit: int, keep_ratio: float, budget: int) -> list[Extract]:
     chosen: list[Extract] = []
     used: set[tuple[str, int]] = set()
-    budget = MAX_ANSWER_WORDS
     for extract in ranked:
         spans = {(extract.record.key, s.start) for s in extract.sentences}
         if spans & used:
             continue
         length = len(words(extract.text))
-        if chosen and (extract.score < chosen[0].score * KEEP_RATIO or length > budget):
+        if chosen and (extract.score < chosen[0].score * keep_ratio or length > budget):
             continue
         chosen.append(extract)
         used |= spans
@@ -192,8 +199,9 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     if not candidates:
         return Reading("partial", [], missing=("whether",))
     own = question.terms
+    best_per_paragraph = list({e.record.key: e for e in reversed(candidates)}.values())[::-1]
     scored = []
-    for extract in candidates[:YES_CANDIDATES]:
+    for extract in best_per_paragraph[:YES_CANDIDATES]:
         stems = judge.corpus.stems[extract.record.key] | all_stems(extract.text)
         matches = judge.term_matches(own, extract.record.key, stems)
         scored.append((judge.coverage(own, matches), extract, matches))

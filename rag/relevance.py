@@ -25,9 +25,10 @@ from rag.question import Question, Term
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, name_matches, sentences, stem, words
 
-THRESHOLD = 0.9
-SENTENCE_WEIGHT = 0.5
+THRESHOLD = 1.0
+SENTENCE_WEIGHT = 0.75
 WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a question word
+UNSEEN_WEIGHT = 0.5  # weight of a word no paragraph uses, as a share of the rarest corpus word's IDF
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RelevanceParameters:
     threshold: float = THRESHOLD
     sentence_weight: float = SENTENCE_WEIGHT
     word_similarity: float = WORD_SIMILARITY
+    unseen_weight: float = UNSEEN_WEIGHT
 
 
 class Embedder:
@@ -70,9 +72,20 @@ class Corpus:
         self.sentences = {r.key: sentences(r.text) for r in records}
         self.frequency = Counter(s for stems in self.stems.values() for s in stems)
         self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
+        self.document_stems = {r.doc_id: document_stems(r) for r in records}
 
     def idf(self, term: str) -> float:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
+
+    def names_a_document(self, name: str) -> bool:
+        return any(_name_in(name, stems) for stems in self.document_stems.values())
+
+
+def document_stems(record: ParagraphRecord) -> set[str]:
+    """How a document can be named: its titles, partner and kind of source ("the EEAS page", "the SDP")."""
+    document = record.document
+    return all_stems(" ".join(filter(None, [document.title, document.short_title, document.partner,
+                                            document.source_kind])))  # fmt: skip
 
 
 def evidence_stems(record: ParagraphRecord) -> set[str]:
@@ -119,15 +132,30 @@ class Judge:
                 matches[term.stem] = best if best >= self.parameters.word_similarity else 0.0
         return matches
 
+    def idf(self, term: str) -> float:
+        if term in self.corpus.frequency:
+            return self.corpus.idf(term)
+        return self.parameters.unseen_weight * self.corpus.idf(term)
+
     def coverage(self, terms: tuple[Term, ...], matches: dict[str, float]) -> float:
-        weights = {t.stem: t.weight * self.corpus.idf(t.stem) for t in terms}
+        weights = {t.stem: t.weight * self.idf(t.stem) for t in terms}
         total = sum(weights.values())
         return sum(weights[t.stem] * matches.get(t.stem, 0.0) for t in terms) / total if total else 1.0
 
+    def missing_names(self, names: tuple[str, ...], record: ParagraphRecord) -> tuple[str, ...]:
+        """Names of things must be in the paragraph; names of documents ("the Albania partnership and the
+        EEAS page") only select documents, so a paragraph needs one of them, in itself or its document."""
+        stems = self.corpus.stems[record.key]
+        documents = [n for n in names if self.corpus.names_a_document(n)]
+        things = [n for n in names if n not in documents and not _name_in(n, stems)]
+        own_document = stems | self.corpus.document_stems[record.doc_id]
+        if documents and not any(_name_in(n, own_document) for n in documents):
+            things += documents
+        return tuple(things)
+
     def judge(self, question: Question, hit: SearchHit) -> Judgement:
         key = hit.record.key
-        stems = self.corpus.stems[key]
-        missing_names = tuple(n for n in question.names if not _name_in(n, stems))
+        missing_names = self.missing_names(question.names, hit.record)
         readings = []
         for terms in question.readings:
             matches = self.term_matches(terms, key)

@@ -2,17 +2,19 @@
 
 A word is changed only when it is neither an English word (pyspellchecker's frequency list) nor a word
 of the corpus, and it is not capitalised (names stay as written so an unknown name stays unknown).
+Corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one edit, two for long
+words, transpositions included), then a word the corpus spells out in full ("econ" → "economic"), then
+pyspellchecker's English list.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
 
-CORPUS_CUTOFF = 0.8  # difflib similarity to accept a corpus word ("accesion" → "accession")
 MIN_LENGTH = 3
+LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
 WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 
@@ -22,6 +24,8 @@ class SpellingCorrector:
 
         self.corpus = Counter(word.lower() for word in corpus_words if word.isalpha())
         self.english = SpellChecker(language="en", distance=1)
+        self.in_corpus = SpellChecker(language=None, distance=1)
+        self.in_corpus.word_frequency.load_words(list(self.corpus.elements()))
 
     def is_known(self, word: str) -> bool:
         return word in self.corpus or bool(self.english.known([word]))
@@ -33,9 +37,11 @@ class SpellingCorrector:
             head, tail = word[:cut], word[cut:]
             if self.is_known(head) and self.is_known(tail) and (head in self.corpus or tail in self.corpus):
                 return f"{head} {tail}"
-        close = difflib.get_close_matches(word, self.corpus, n=1, cutoff=CORPUS_CUTOFF)
-        if close:
-            return close[0]
+        if len(word) >= 4:
+            self.in_corpus.distance = 2 if len(word) >= LONG_WORD else 1
+            close = self.in_corpus.correction(word)
+            if close and close != word:
+                return close
         if len(word) >= 4:  # an abbreviation of a corpus word ("econ" → "economic")
             longer = [w for w in self.corpus if w.startswith(word) and len(w) > len(word)]
             if longer:

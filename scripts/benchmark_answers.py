@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     chain = AnswerChain(settings, ParagraphIndex.open(settings), load_embedding(settings), create_llm(settings))
-    chain.ask(QUESTIONS[0])  # warm-up: term statistics, tokenizers, first model call
+    chain.warm_up()  # language model, spelling list, word and sentence vectors, first model call
     print("| mode | stage | p50 ms | p95 ms |")
     print("|---|---|---|---|")
     for mode in ("extractive", "generative"):

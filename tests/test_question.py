@@ -12,6 +12,9 @@ from rag.reader import has_answer_type
 from rag.spelling import SpellingCorrector
 
 CORPUS_WORDS = [
+    "economic",
+    "economic",
+    "economy",
     "the",
     "eu",
     "and",
@@ -85,6 +88,13 @@ def test_a_follow_up_carries_the_subject_and_reads_ellipsis_against_the_previous
     assert [t.written for t in new_topic.readings[0]] == ["space"]
 
 
+def test_a_new_question_in_a_chat_keeps_its_own_type_and_names(speller) -> None:
+    history = ["What is the budget of the partnership?"]
+    question = understand("Was the Hybrid Risk Survey completed in 2019?", history, speller)
+    assert question.answer_type == "yes_no" and question.carried_terms == ()
+    assert question.figures == ("2019",)
+
+
 @pytest.mark.parametrize(
     ("asked", "number", "last"),
     [("What does paragraph 12 say?", 12, False), ("¶26?", 26, False), ("para 3 of the EEAS page", 3, False),
@@ -95,10 +105,29 @@ def test_paragraph_references(speller, asked: str, number: int | None, last: boo
     assert reference is not None and (reference.number, reference.last) == (number, last)
 
 
+def test_the_cover_note_is_looked_up_and_read_by_answer_type(speller) -> None:
+    whole = understand("what's on the cover note?", [], speller)
+    assert whole.lookup is not None and whole.lookup.cover and whole.answer_type == "lookup"
+    number = understand("What is the document number on the cover note?", [], speller)
+    assert number.lookup is not None and number.answer_type == "number"
+
+
+def test_several_points_are_wanted_for_requests_and_plural_questions(speller) -> None:
+    assert understand("Which areas does the partnership cover?", [], speller).wants_list
+    assert understand("Give me a line on cyber resilience", [], speller).wants_list
+    assert not understand("When did the talks open?", [], speller).wants_list
+
+
+def test_lower_case_chat_words_are_not_taken_for_names(speller) -> None:
+    assert understand("hybrid threat stuff btw eu n albania?", [], speller).names == ()
+
+
 def test_spelling_fixes_typos_but_never_real_words_or_names(speller) -> None:
     assert speller.correct("cyber resilence suport") == "cyber resilience support"
     assert speller.correct("disinformation") == "disinformation"  # an English word the corpus lacks
     assert speller.correct("cybersecurity") == "cyber security"
+    assert speller.correct("hybird thretas") == "hybrid threats"  # transpositions
+    assert speller.correct("econ") == "economic"  # an abbreviation the corpus spells out
     assert speller.correct("Tirana and Moldova") == "Tirana and Moldova"
 
 
