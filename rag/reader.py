@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ingest.records import ParagraphRecord
@@ -138,7 +138,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if question.answer_type in ("date", "number", "frequency") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
     if question.wants_list:
-        chosen = _choose(typed or candidates, MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_ANSWER_WORDS)
+        chosen = _choose(_spread(typed or candidates), MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_ANSWER_WORDS)
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
     quoted = " ".join(e.record.text for e in chosen)
@@ -174,10 +174,19 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     return sorted(scored, key=lambda e: e.score, reverse=True)
 
 
+def _spread(ranked: list[Extract]) -> list[Extract]:
+    """Each paragraph's best sentence first, then the rest: a list answer covers every relevant paragraph."""
+    firsts = list({e.record.key: e for e in reversed(ranked)}.values())
+    firsts.sort(key=lambda e: e.score, reverse=True)
+    return firsts + [e for e in ranked if e not in firsts]
+
+
 def _choose(ranked: list[Extract], limit: int, keep_ratio: float, budget: int) -> list[Extract]:
     chosen: list[Extract] = []
     used: set[tuple[str, int]] = set()
     for extract in ranked:
+        if len(extract.sentences) > 1 and (extract.record.key, extract.sentences[0].start) in used:
+            extract = replace(extract, sentences=extract.sentences[1:])  # its antecedent is already quoted
         spans = {(extract.record.key, s.start) for s in extract.sentences}
         if spans & used:
             continue
@@ -199,9 +208,8 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     if not candidates:
         return Reading("partial", [], missing=("whether",))
     own = question.terms
-    best_per_paragraph = list({e.record.key: e for e in reversed(candidates)}.values())[::-1]
     scored = []
-    for extract in best_per_paragraph[:YES_CANDIDATES]:
+    for extract in _spread(candidates)[:YES_CANDIDATES]:
         stems = judge.corpus.stems[extract.record.key] | all_stems(extract.text)
         matches = judge.term_matches(own, extract.record.key, stems)
         scored.append((judge.coverage(own, matches), extract, matches))
