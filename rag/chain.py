@@ -108,7 +108,7 @@ class AnswerChain:
     @property
     def speller(self) -> SpellingCorrector:
         if self._speller is None:
-            self._speller = SpellingCorrector(self.judge.corpus.vocabulary)
+            self._speller = SpellingCorrector(self.judge.corpus.word_counts.elements())
         return self._speller
 
     def ask(
@@ -151,10 +151,13 @@ class AnswerChain:
         ]  # fmt: skip
         reading: Reading | None = None
         with timer.stage("read"):
+            threshold = self.judge.parameters.threshold
+            if not any(j.relevant for j in judged):
+                judged = [replace(j, relevant=True) if _only_verbs_missing(j, threshold) else j for j in judged]
             if any(j.relevant for j in judged):
                 reading = read(asked, judged, self.judge)
             else:
-                reading = _partial_reading(asked, judged, self.judge.parameters.threshold)
+                reading = _partial_reading(asked, judged, threshold)
         if reading is None or not reading.extracts:
             notes += _missing_notes(judged)
             timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
@@ -217,6 +220,14 @@ def _verified(extracts: list[Extract], notes: list[str]) -> list[Grounded]:
     return grounded
 
 
+def _only_verbs_missing(judgement: Judgement, threshold: float) -> bool:
+    """On topic, holding every name and every noun asked about: only framing verbs ("described",
+    "regards") kept the score under the threshold, so the paragraph answers."""
+    on_topic = judgement.score >= threshold * PARTIAL_SHARE and not judgement.missing_names
+    nouns_found = not any(t.weight >= 1.0 for t in (*judgement.missing_terms, *judgement.matched_by_meaning))
+    return on_topic and nouns_found
+
+
 def _partial_reading(asked: Question, judged: list[Judgement], threshold: float) -> Reading | None:
     """No paragraph answers, but one is on the question's topic and names what it asks about: say what is missing."""
     on_topic = [j for j in judged if not j.missing_names and j.score >= threshold * PARTIAL_SHARE and j.best_sentence]
@@ -224,7 +235,7 @@ def _partial_reading(asked: Question, judged: list[Judgement], threshold: float)
         return None
     best = max(on_topic, key=lambda j: j.score)
     assert best.best_sentence is not None
-    missing = tuple(t.written for t in best.missing_terms if t.weight >= 1.0) or ("that",)
+    missing = tuple(t.written for t in best.missing_terms if t.weight >= 1.0)
     return Reading("partial", [Extract(best.record, (best.best_sentence,), best.score)], missing=missing)
 
 
@@ -291,8 +302,10 @@ def _candidate(
 def _partial_lead(asked: Question, reading: Reading) -> str:
     if reading.missing[:1] == ("whether",) or asked.answer_type in ("date", "number", "frequency", "yes_no"):
         detail = indirect(asked.content)
-    else:
+    elif reading.missing:
         detail = "anything about " + " or ".join(reading.missing[:3])
+    else:
+        detail = indirect(asked.content)
     return f"{PARTIAL_OPENING} {detail}. What they do say:"
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 from ingest.records import ParagraphRecord
 from rag.question import Question
 from rag.relevance import Judge, Judgement
-from rag.text import Sentence, all_stems, numbers, proper_names, words
+from rag.text import Sentence, numbers, proper_names, words
 
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
@@ -24,7 +24,7 @@ MAX_ANSWER_WORDS = 120
 KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
 LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several points
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
-YES_CANDIDATES = 4  # paragraphs whose best sentence may settle a yes/no
+YES_CANDIDATES = 8  # best-ranked sentences that may settle a yes/no
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
 NUMBER_WORDS = frozenset(
     [
@@ -165,9 +165,8 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     similarity = judge.embedder.vectors(texts) @ judge.embedder.query(question.search_text)
     scored = []
     for (record, group), text, sim in zip(items, texts, similarity, strict=True):
-        stems = all_stems(text)
         coverage = max(
-            judge.coverage(terms, judge.term_matches(terms, record.key, stems)) if terms else 0.0
+            judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
             for terms in question.readings
         )
         scored.append(Extract(record, group, coverage + judge.parameters.sentence_weight * float(sim)))
@@ -209,9 +208,8 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         return Reading("partial", [], missing=("whether",))
     own = question.terms
     scored = []
-    for extract in _spread(candidates)[:YES_CANDIDATES]:
-        stems = judge.corpus.stems[extract.record.key] | all_stems(extract.text)
-        matches = judge.term_matches(own, extract.record.key, stems)
+    for extract in candidates[:YES_CANDIDATES]:
+        matches = judge.term_matches(own, extract.record.key, extract.text)
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
     if _contradicts(question, best):

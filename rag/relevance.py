@@ -71,8 +71,10 @@ class Corpus:
         self.words = {r.key: sorted({w.lower() for w in words(r.text) if w.isalpha() and len(w) > 2}) for r in records}
         self.sentences = {r.key: sentences(r.text) for r in records}
         self.frequency = Counter(s for stems in self.stems.values() for s in stems)
+        self.word_counts = Counter(w.lower() for r in records for w in words(r.text) if w.isalpha())
         self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
         self.document_stems = {r.doc_id: document_stems(r) for r in records}
+        self.doc_of = {r.key: r.doc_id for r in records}
 
     def idf(self, term: str) -> float:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
@@ -103,6 +105,7 @@ class Judgement:
     score: float
     relevant: bool
     missing_terms: tuple[Term, ...]
+    matched_by_meaning: tuple[Term, ...]  # found only through a close word, not the word itself
     best_sentence: Sentence | None
 
     @property
@@ -116,13 +119,16 @@ class Judge:
         self.embedder = embedder
         self.parameters = parameters or RelevanceParameters()
 
-    def term_matches(self, terms: tuple[Term, ...], key: str, stems: set[str] | None = None) -> dict[str, float]:
-        """Each term's match in a paragraph (or in `stems`): 1 for the word itself, else its best cosine
-        to a paragraph word when above WORD_SIMILARITY, else 0."""
-        stems = self.corpus.stems[key] if stems is None else stems
+    def term_matches(self, terms: tuple[Term, ...], key: str, text: str | None = None) -> dict[str, float]:
+        """Each term's match in a paragraph (or in `text`, one of its sentences): 1 for the word itself, else
+        its best cosine to one of the text's words when above WORD_SIMILARITY, else 0."""
+        if text is None:
+            stems, paragraph_words = self.corpus.stems[key], self.corpus.words[key]
+        else:
+            stems = all_stems(text) | self.corpus.document_stems[self.corpus.doc_of[key]]
+            paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
         matches = {t.stem: 1.0 for t in terms if t.stem in stems or any(stem(p) in stems for p in t.written.split())}
         unmatched = [t for t in terms if t.stem not in matches]
-        paragraph_words = self.corpus.words[key]
         if unmatched and paragraph_words:
             similarity = (
                 self.embedder.vectors([t.written.lower() for t in unmatched]) @ self.embedder.vectors(paragraph_words).T
@@ -160,8 +166,9 @@ class Judge:
         for terms in question.readings:
             matches = self.term_matches(terms, key)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)
-            readings.append((self.coverage(terms, matches), missing))
-        coverage, missing_terms = max(readings, key=lambda reading: reading[0])
+            by_meaning = tuple(t for t in terms if 0.0 < matches.get(t.stem, 0.0) < 1.0)
+            readings.append((self.coverage(terms, matches), missing, by_meaning))
+        coverage, missing_terms, by_meaning = max(readings, key=lambda reading: reading[0])
         paragraph_sentences = self.corpus.sentences[key]
         similarity, best = 0.0, None
         if paragraph_sentences:
@@ -172,7 +179,7 @@ class Judge:
             similarity, best = float(scores[best_index]), paragraph_sentences[best_index]
         score = coverage + self.parameters.sentence_weight * similarity
         relevant = not missing_names and score >= self.parameters.threshold
-        return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, best)
+        return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, by_meaning, best)
 
 
 def _name_in(name: str, stems: set[str]) -> bool:
