@@ -44,6 +44,7 @@ class Term:
     stem: str
     written: str  # as the user wrote it, for notes
     weight: float
+    is_name: bool = False  # a named thing: matched as a name, never by a merely similar word
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,12 @@ class Question:
     negated: bool = False
     figures: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def readings(self) -> list[tuple[Term, ...]]:
-        """The term sets the question may be judged by: its own, and with the previous topic carried."""
+    def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
+        """The term sets the question may be judged by: its own, and with the previous topic carried.
+        Names join the terms only to rank sentences; paragraphs are checked for names separately."""
         own = self.terms
+        if with_names:
+            own += tuple(Term(name.lower(), name, 1.0, is_name=True) for name in self.names)
         if not self.carried_terms:
             return [own]
         return [own, own + tuple(t for t in self.carried_terms if t.stem not in {o.stem for o in own})]

@@ -167,7 +167,7 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     for (record, group), text, sim in zip(items, texts, similarity, strict=True):
         coverage = max(
             judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
-            for terms in question.readings
+            for terms in question.readings(with_names=True)
         )
         scored.append(Extract(record, group, coverage + judge.parameters.sentence_weight * float(sim)))
     return sorted(scored, key=lambda e: e.score, reverse=True)

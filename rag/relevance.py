@@ -15,6 +15,7 @@ The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test spl
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -127,7 +128,10 @@ class Judge:
         else:
             stems = all_stems(text) | self.corpus.document_stems[self.corpus.doc_of[key]]
             paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
-        matches = {t.stem: 1.0 for t in terms if t.stem in stems or any(stem(p) in stems for p in t.written.split())}
+        matches = {t.stem: float(_name_in(t.written, stems)) for t in terms if t.is_name}
+        matches |= {
+            t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)
+        }
         unmatched = [t for t in terms if t.stem not in matches]
         if unmatched and paragraph_words:
             similarity = (
@@ -138,13 +142,13 @@ class Judge:
                 matches[term.stem] = best if best >= self.parameters.word_similarity else 0.0
         return matches
 
-    def idf(self, term: str) -> float:
-        if term in self.corpus.frequency:
-            return self.corpus.idf(term)
-        return self.parameters.unseen_weight * self.corpus.idf(term)
+    def idf(self, term: Term) -> float:
+        parts = [stem(p) for p in re.split(r"[\s\-–/]+", term.written) if p] if term.is_name else [term.stem]
+        unseen = self.parameters.unseen_weight
+        return max(self.corpus.idf(p) * (1.0 if p in self.corpus.frequency else unseen) for p in parts or [term.stem])
 
     def coverage(self, terms: tuple[Term, ...], matches: dict[str, float]) -> float:
-        weights = {t.stem: t.weight * self.idf(t.stem) for t in terms}
+        weights = {t.stem: t.weight * self.idf(t) for t in terms}
         total = sum(weights.values())
         return sum(weights[t.stem] * matches.get(t.stem, 0.0) for t in terms) / total if total else 1.0
 
@@ -163,7 +167,7 @@ class Judge:
         key = hit.record.key
         missing_names = self.missing_names(question.names, hit.record)
         readings = []
-        for terms in question.readings:
+        for terms in question.readings():
             matches = self.term_matches(terms, key)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)
             by_meaning = tuple(t for t in terms if 0.0 < matches.get(t.stem, 0.0) < 1.0)

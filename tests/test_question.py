@@ -82,10 +82,10 @@ def test_a_follow_up_carries_the_subject_and_reads_ellipsis_against_the_previous
     history = ["What will the EU do on hybrid threats with Albania?"]
     elliptical = understand("and when?", history, speller)
     assert elliptical.answer_type == "date" and "Albania" in elliptical.search_text
-    assert {t.stem for t in elliptical.readings[-1]} >= {"hybrid", "threat"}
+    assert {t.stem for t in elliptical.readings()[-1]} >= {"hybrid", "threat"}
     new_topic = understand("and what about space?", history, speller)
     assert "Albania" in new_topic.search_text
-    assert [t.written for t in new_topic.readings[0]] == ["space"]
+    assert [t.written for t in new_topic.readings()[0]] == ["space"]
 
 
 def test_a_new_question_in_a_chat_keeps_its_own_type_and_names(speller) -> None:
