@@ -39,6 +39,7 @@ from rag.text import Sentence, sentences, words
 from rag.verify import check_support
 
 CLOSEST_PASSAGES = 3
+EACH_RETRIEVER_KEEPS = 3  # each retriever's own best paragraphs are judged even when fusion ranks them low
 PARTIAL_SHARE = 0.75  # a paragraph scoring this share of the threshold is on topic: answer partially
 SYSTEM_PROMPT = (
     "You answer questions about policy documents using only the evidence paragraphs in the user's message. "
@@ -141,7 +142,9 @@ class AnswerChain:
                 return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
             notes.append("no paragraph has that number")
         with timer.stage("retrieve"):
-            hits = search(self.index, self.embed, asked.search_text, self.settings.evidence_k, doc_id)
+            hits = search(
+                self.index, self.embed, asked.search_text, self.settings.evidence_k, doc_id, EACH_RETRIEVER_KEEPS
+            )
         with timer.stage("judge"):
             judged = [self.judge.judge(asked, hit) for hit in hits]
         candidates = [

@@ -129,9 +129,7 @@ class Judge:
             stems = all_stems(text) | self.corpus.document_stems[self.corpus.doc_of[key]]
             paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
         matches = {t.stem: float(_name_in(t.written, stems)) for t in terms if t.is_name}
-        matches |= {
-            t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)
-        }
+        matches |= {t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)}
         unmatched = [t for t in terms if t.stem not in matches]
         if unmatched and paragraph_words:
             similarity = (

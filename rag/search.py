@@ -35,8 +35,10 @@ class SearchHit:
 
 
 def search(
-    index: ParagraphIndex, embed: BaseEmbedding, query: str, k: int, doc_id: str | None = None
+    index: ParagraphIndex, embed: BaseEmbedding, query: str, k: int, doc_id: str | None = None, keep_each: int = 0
 ) -> list[SearchHit]:
+    """The k best by fused rank, then each retriever's own `keep_each` best that fusion left out: a paragraph
+    only one retriever finds (a rare word BM25 matches, a paraphrase only the vectors see) is still judged."""
     depth = max(k, CANDIDATES_PER_RETRIEVER)
     dense = index.dense(query, embed, depth, doc_id)
     keyword = index.keyword(query, depth, doc_id)
@@ -46,4 +48,11 @@ def search(
             hit = hits.setdefault(scored.record.key, SearchHit(scored.record, 0.0, None, None))
             hit.score += 1.0 / (RRF_K + rank)
             setattr(hit, attribute, scored.score)
-    return sorted(hits.values(), key=lambda hit: hit.score, reverse=True)[:k]
+    fused = sorted(hits.values(), key=lambda hit: hit.score, reverse=True)[:k]
+    kept = {hit.record.key for hit in fused}
+    for ranking in (keyword, dense):
+        for scored in ranking[:keep_each]:
+            if scored.record.key not in kept:
+                kept.add(scored.record.key)
+                fused.append(hits[scored.record.key])
+    return fused
