@@ -353,11 +353,28 @@ def indirect(content: str) -> str:
         if subject is not None:
             span = sorted(subject.subtree, key=lambda t: t.i)
             before = [t.text for t in rest[1:] if t.i <= span[-1].i]
-            after = [t.text for t in rest[1:] if t.i > span[-1].i]
-            dropped = rest[0].lower_ in ("do", "does", "did")
-            text = " ".join([prefix, *before, *([] if dropped else [rest[0].lower_]), *after])
+            after = [t for t in rest[1:] if t.i > span[-1].i]
+            auxiliary = rest[0].lower_
+            if auxiliary in ("do", "does") and after and after[0].tag_ == "VB":
+                # "When does the EU start …" → "when the EU starts …"; "do" needs no change
+                verb = _third_person(after[0].text) if auxiliary == "does" else after[0].text
+                words_after = [verb, *(t.text for t in after[1:])]
+            else:
+                words_after = [auxiliary, *(t.text for t in after)]
+            text = " ".join([prefix, *before, *words_after])
             text = re.sub(r"\s+(['’]s|n't)\b", r"\1", text)
             return text[:1].lower() + text[1:]
     text = " ".join([prefix, *(t.text for t in rest)])
     text = re.sub(r"\s+(['’]s|n't)\b", r"\1", text)
     return text[:1].lower() + text[1:]
+
+
+def _third_person(verb: str) -> str:
+    """English present tense, third person singular: "start" → "starts", "reach" → "reaches", "have" → "has"."""
+    if verb == "have":
+        return "has"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    if re.search(r"(s|sh|ch|x|z|o)$", verb):
+        return verb + "es"
+    return verb + "s"

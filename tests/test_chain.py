@@ -78,7 +78,7 @@ def test_questions_the_documents_do_not_answer_are_refused(chain: AnswerChain, q
 def test_a_covered_topic_with_a_missing_detail_is_a_partial_answer(chain: AnswerChain) -> None:
     answer = chain.ask("When does the EU start its cyber capacity building for Albania?")
     assert answer.status == "partial"
-    assert answer.answer.startswith("The documents do not say when the EU starts") or "when" in answer.answer
+    assert answer.answer.startswith("The documents do not say when the EU starts its cyber capacity building")
     assert _cited(answer) <= {"eu-albania-sdp#19", "eu-albania-sdp#18"} and _cited(answer)
 
 

@@ -134,6 +134,8 @@ def test_spelling_fixes_typos_but_never_real_words_or_names(speller) -> None:
 def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("When will the Dialogue meet?") == "when the Dialogue will meet"
     assert indirect("Will the EU fund the exercises?") == "whether the EU will fund the exercises"
+    assert indirect("When does the EU start its support?") == "when the EU starts its support"
+    assert indirect("Does Albania have a strategy?") == "whether Albania has a strategy"
 
 
 @pytest.mark.parametrize(
