@@ -45,6 +45,7 @@ class Term:
     written: str  # as the user wrote it, for notes
     weight: float
     is_name: bool = False  # a named thing: matched as a name, never by a merely similar word
+    is_noun: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Question:
         Names join the terms only to rank sentences; paragraphs are checked for names separately."""
         own = self.terms
         if with_names:
-            own += tuple(Term(name.lower(), name, 1.0, is_name=True) for name in self.names)
+            own += tuple(Term(name.lower(), name, 1.0, is_name=True, is_noun=True) for name in self.names)
         if not self.carried_terms:
             return [own]
         return [own, own + tuple(t for t in self.carried_terms if t.stem not in {o.stem for o in own})]
@@ -279,7 +280,8 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)
-                terms.setdefault(key, Term(key, part, VERB_WEIGHT if token.pos_ == "VERB" else 1.0))
+                weight = VERB_WEIGHT if token.pos_ == "VERB" else 1.0
+                terms.setdefault(key, Term(key, part, weight, is_noun=token.pos_ in ("NOUN", "PROPN")))
     return tuple(terms.values())
 
 
