@@ -156,10 +156,7 @@ class AnswerChain:
         with timer.stage("read"):
             threshold = self.judge.parameters.threshold
             if not any(j.relevant for j in judged):
-                judged = [
-                    replace(j, relevant=True) if _only_modifiers_missing(j, threshold, asked.names) else j
-                    for j in judged
-                ]
+                judged = [replace(j, relevant=True) if _only_verbs_missing(j, threshold) else j for j in judged]
             if any(j.relevant for j in judged):
                 reading = read(asked, judged, self.judge)
             else:
@@ -226,13 +223,12 @@ def _verified(extracts: list[Extract], notes: list[str]) -> list[Grounded]:
     return grounded
 
 
-def _only_modifiers_missing(judgement: Judgement, threshold: float, names: tuple[str, ...]) -> bool:
-    """On topic, holding every name and every noun asked about: only verbs and adjectives ("described",
-    "special") kept the score under the threshold, so the paragraph answers. A paragraph holding every
-    named thing asked about is on topic whatever its score."""
-    if judgement.missing_names or any(t.is_noun for t in (*judgement.missing_terms, *judgement.matched_by_meaning)):
-        return False
-    return judgement.score >= threshold * PARTIAL_SHARE or bool(names)
+def _only_verbs_missing(judgement: Judgement, threshold: float) -> bool:
+    """On topic, holding every name and every noun asked about: only framing verbs ("described",
+    "regards") kept the score under the threshold, so the paragraph answers."""
+    on_topic = judgement.score >= threshold * PARTIAL_SHARE and not judgement.missing_names
+    nouns_found = not any(t.weight >= 1.0 for t in (*judgement.missing_terms, *judgement.matched_by_meaning))
+    return on_topic and nouns_found
 
 
 def _partial_reading(asked: Question, judged: list[Judgement], threshold: float) -> Reading | None:

@@ -45,7 +45,6 @@ class Term:
     written: str  # as the user wrote it, for notes
     weight: float
     is_name: bool = False  # a named thing: matched as a name, never by a merely similar word
-    is_noun: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Question:
         Names join the terms only to rank sentences; paragraphs are checked for names separately."""
         own = self.terms
         if with_names:
-            own += tuple(Term(name.lower(), name, 1.0, is_name=True, is_noun=True) for name in self.names)
+            own += tuple(Term(name.lower(), name, 1.0, is_name=True) for name in self.names)
         if not self.carried_terms:
             return [own]
         return [own, own + tuple(t for t in self.carried_terms if t.stem not in {o.stem for o in own})]
@@ -280,8 +279,7 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)
-                weight = VERB_WEIGHT if token.pos_ == "VERB" else 1.0
-                terms.setdefault(key, Term(key, part, weight, is_noun=token.pos_ in ("NOUN", "PROPN")))
+                terms.setdefault(key, Term(key, part, VERB_WEIGHT if token.pos_ == "VERB" else 1.0))
     return tuple(terms.values())
 
 
