@@ -140,7 +140,14 @@ class AnswerChain:
                 grounded = [Grounded(s.text, record, s) for s in self.judge.corpus.sentences[record.key]]
                 candidate = _candidate(record, 1.0, None, None, True, [])
                 return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
-            notes.append("no paragraph has that number")
+            if asked.lookup.number is not None:  # "paragraph 40": say so instead of searching for the word
+                notes.append(f"no paragraph {asked.lookup.number}: " + _paragraph_ranges(self.judge.corpus.records))
+                timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
+                return Answer(
+                    question=question, search_query=asked.search_text, status="not_found", mode=mode,
+                    answer=NOT_FOUND_ANSWER, sentences=[], citations=[], candidates=[], closest_passages=[],
+                    notes=notes, timings=timer.timings,
+                )  # fmt: skip
         with timer.stage("retrieve"):
             hits = search(
                 self.index, self.embed, asked.search_text, self.settings.evidence_k, doc_id, EACH_RETRIEVER_KEEPS
@@ -240,6 +247,17 @@ def _partial_reading(asked: Question, judged: list[Judgement], threshold: float)
     assert best.best_sentence is not None
     missing = tuple(t.written for t in best.missing_terms if t.weight >= 1.0)
     return Reading("partial", [Extract(best.record, (best.best_sentence,), best.score)], missing=missing)
+
+
+def _paragraph_ranges(records: list[ParagraphRecord]) -> str:
+    by_document: dict[str, list[ParagraphRecord]] = {}
+    for record in records:
+        if record.kind != "cover_note":
+            by_document.setdefault(record.document.short_title, []).append(record)
+    return "; ".join(
+        f"{title} has {paragraphs[0].marker}–{paragraphs[-1].marker}"
+        for title, paragraphs in ((t, sorted(p, key=lambda r: r.char_start)) for t, p in by_document.items())
+    )
 
 
 def _missing_notes(judged: list[Judgement]) -> list[str]:

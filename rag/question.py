@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from rag.spelling import SpellingCorrector
 
+Mood = Literal["past", "present", "future", "possible"]
 AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "lookup", "general"]
 # Closed grammatical classes of English, not words taken from questions.
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
@@ -71,6 +72,8 @@ class Question:
     wh_phrase: str = ""
     subject: str = ""  # grammatical subject of a yes/no question, for the actor check
     negated: bool = False
+    mood: Mood = "present"  # of a yes/no question: a "yes" needs a sentence at least as firm
+    focus: str = ""  # "What is the budget of …": the thing asked for, which an answer must contain
     figures: tuple[str, ...] = field(default_factory=tuple)
 
     def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
@@ -104,6 +107,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         bullets=bullets, names=names, terms=terms, search_text=content,
         wants_list=bullets or content != corrected or _asks_for_several(content_doc),
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
+        mood=mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
@@ -234,6 +238,29 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
     if opens_with_auxiliary and not any(t.tag_ in ("WDT", "WP", "WRB") for t in tokens):
         return "yes_no", ""
     return "general", ""
+
+
+def mood(doc: Doc) -> Mood:
+    """How firm a clause is, from its auxiliaries (a closed class): "may/might/could" possible, "will/shall"
+    future, "has/had/did/was" past, otherwise present."""
+    auxiliaries = {t.lower_ for t in doc if t.tag_ == "MD" or (t.pos_ == "AUX" and t.dep_ in ("aux", "auxpass"))}
+    if auxiliaries & {"may", "might", "could"}:
+        return "possible"
+    if auxiliaries & {"will", "shall", "'ll"}:
+        return "future"
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is not None and first.lower_ in ("has", "have", "had", "did", "was", "were"):
+        return "past"
+    return "present"
+
+
+def _focus(doc: Doc) -> str:
+    """The noun a "What is the X …?" question asks for (the subject of the copula)."""
+    for token in doc:
+        if token.tag_ in ("WDT", "WP") and token.dep_ == "attr" and token.head.lemma_ == "be":
+            subjects = [c for c in token.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+            return subjects[0].text if subjects else ""
+    return ""
 
 
 def _wh_noun(token: Token) -> str:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ingest.records import ParagraphRecord
-from rag.question import Question
+from rag.nlp import english
+from rag.question import Question, Term, mood
 from rag.relevance import Judge, Judgement
-from rag.text import Sentence, numbers, proper_names, words
+from rag.text import Sentence, numbers, proper_names, stem, words
 
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
@@ -145,6 +146,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     absent = tuple(f for f in question.figures if f not in numbers(quoted))
     if absent:  # "… withdraw from missions in 2023?" answered from a paragraph without 2023
         return Reading("partial", chosen[:1], missing=absent)
+    if question.focus and not _holds(question.focus, chosen, judge):  # "What is the budget of …?"
+        return Reading("partial", chosen[:1], missing=(question.focus,))
     return Reading("answered", chosen)
 
 
@@ -171,6 +174,11 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
         )
         scored.append(Extract(record, group, coverage + judge.parameters.sentence_weight * float(sim)))
     return sorted(scored, key=lambda e: e.score, reverse=True)
+
+
+def _holds(word: str, extracts: list[Extract], judge: Judge) -> bool:
+    term = Term(stem(word), word, 1.0)
+    return any(judge.term_matches((term,), e.record.key).get(term.stem) for e in extracts)
 
 
 def _spread(ranked: list[Extract]) -> list[Extract]:
@@ -218,9 +226,17 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     missing_nouns = tuple(t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem))
     if missing_nouns:
         return Reading("partial", [best], missing=("whether",))
-    if coverage >= YES_COVERAGE and not question.negated:
+    if coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text):
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _firm_enough(asked: str, sentence: str) -> bool:
+    """ "Has Albania joined?" is not answered yes by "will explore", nor "Will it take part?" by "may entail"."""
+    said = mood(english()(sentence))
+    if said == "possible":
+        return asked == "possible"
+    return not (asked == "past" and said == "future")
 
 
 def _contradicts(question: Question, extract: Extract) -> bool:

@@ -88,8 +88,15 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert "eu-albania-sdp#19" in _cited(yes)
     no = chain.ask("Was the Hybrid Risk Survey completed in 2019?")
     assert (no.status, no.yes_no) == ("answered", "no") and "2020" in no.answer
+    weaker = chain.ask("Has Albania already joined PESCO projects?")  # ¶25: they "will explore" it
+    assert weaker.status == "partial" and weaker.yes_no is None
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
+
+
+def test_the_thing_asked_for_must_be_in_the_answer(chain: AnswerChain) -> None:
+    answer = chain.ask("What is the budget of the European Peace Facility support to Albania?")
+    assert answer.status == "partial" and "budget" in answer.answer.split(".")[0]
 
 
 def test_a_paragraph_is_looked_up_by_its_number(chain: AnswerChain) -> None:
@@ -97,6 +104,9 @@ def test_a_paragraph_is_looked_up_by_its_number(chain: AnswerChain) -> None:
     assert _cited(answer) == {"eu-albania-sdp#17"} and answer.status == "answered"
     eeas = chain.ask("show me paragraph 5 of the EEAS web page")
     assert _cited(eeas) == {"eeas-wb-cfsp-csdp#p5"}
+    missing = chain.ask("What does paragraph 40 say?")
+    assert missing.status == "not_found" and missing.closest_passages == []
+    assert any("no paragraph 40" in note and "¶1–¶33" in note for note in missing.notes)
 
 
 def test_a_request_for_bullets_answers_the_content_question_in_bullets(chain: AnswerChain) -> None:

@@ -131,6 +131,14 @@ def test_spelling_fixes_typos_but_never_real_words_or_names(speller) -> None:
     assert speller.correct("Tirana and Moldova") == "Tirana and Moldova"
 
 
+def test_mood_and_focus(speller) -> None:
+    assert understand("Has Albania joined the projects?", [], speller).mood == "past"
+    assert understand("Will Albania join the projects?", [], speller).mood == "future"
+    assert understand("Is Albania a member?", [], speller).mood == "present"
+    assert understand("What is the budget of the support?", [], speller).focus == "budget"
+    assert understand("When was it adopted?", [], speller).focus == ""
+
+
 def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("When will the Dialogue meet?") == "when the Dialogue will meet"
     assert indirect("Will the EU fund the exercises?") == "whether the EU will fund the exercises"
