@@ -126,7 +126,7 @@ def test_eight_questions_at_once_all_come_back_complete_and_cited(ui_url: str) -
         ("Which countries have a record of full alignment with the CFSP?", "extractive", {"p6", "p7"}),
         ("Which countries have a record of full alignment with the CFSP?", "generative", {"p6", "p7"}),
         ("When was the Hybrid Risk Survey completed?", "extractive", {"15"}),
-        ("Will Albania participate in PESCO projects?", "generative", {"25"}),
+        ("Which agency could Albania cooperate with, besides PESCO projects?", "generative", {"25"}),
         ("What is the partnership's budget in euros?", "extractive", set()),
         ("How many Albanian troops are in EUFOR Althea?", "generative", set()),
     ]
