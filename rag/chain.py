@@ -35,7 +35,7 @@ from rag.relevance import Corpus, Embedder, Judge, Judgement
 from rag.search import SearchHit, search
 from rag.settings import Settings
 from rag.spelling import SpellingCorrector
-from rag.text import Sentence, sentences, words
+from rag.text import Sentence, numbers, proper_names, sentences, words
 from rag.verify import check_support
 
 CLOSEST_PASSAGES = 3
@@ -142,12 +142,7 @@ class AnswerChain:
                 return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
             if asked.lookup.number is not None:  # "paragraph 40": say so instead of searching for the word
                 notes.append(f"no paragraph {asked.lookup.number}: " + _paragraph_ranges(self.judge.corpus.records))
-                timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
-                return Answer(
-                    question=question, search_query=asked.search_text, status="not_found", mode=mode,
-                    answer=NOT_FOUND_ANSWER, sentences=[], citations=[], candidates=[], closest_passages=[],
-                    notes=notes, timings=timer.timings,
-                )  # fmt: skip
+                return _not_found(question, asked, mode, [], notes, timer, started)
         with timer.stage("retrieve"):
             hits = search(
                 self.index, self.embed, asked.search_text, self.settings.evidence_k, doc_id, EACH_RETRIEVER_KEEPS
@@ -170,18 +165,12 @@ class AnswerChain:
                 reading = _partial_reading(asked, judged, threshold)
         if reading is None or not reading.extracts:
             notes += _missing_notes(judged)
-            timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
-            return Answer(
-                question=question, search_query=asked.search_text, status="not_found", mode=mode,
-                answer=NOT_FOUND_ANSWER, sentences=[], citations=[], candidates=candidates,
-                closest_passages=candidates[:CLOSEST_PASSAGES], notes=notes, timings=timer.timings,
-            )  # fmt: skip
+            return _not_found(question, asked, mode, candidates, notes, timer, started)
         with timer.stage("verify"):
             grounded = _verified(reading.extracts, notes)
         if reading.status == "answered" and reading.yes_no is None and mode == "generative":
             grounded = self._rephrase(asked, reading, grounded, timer, on_token, notes)
-        answer = _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
-        return answer
+        return _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
 
     def _rephrase(
         self, asked: Question, reading: Reading, extractive: list[Grounded], timer: _Timer,
@@ -213,8 +202,6 @@ class AnswerChain:
 
 
 def _key_facts(text: str) -> list[str]:
-    from rag.text import numbers, proper_names
-
     return [*numbers(text), *(n.lower() for n in proper_names(f"x {text}"))]
 
 
@@ -233,14 +220,18 @@ def _verified(extracts: list[Extract], notes: list[str]) -> list[Grounded]:
 def _only_verbs_missing(judgement: Judgement, threshold: float) -> bool:
     """On topic, holding every name and every noun asked about: only framing verbs ("described",
     "regards") kept the score under the threshold, so the paragraph answers."""
-    on_topic = judgement.score >= threshold * PARTIAL_SHARE and not judgement.missing_names
     nouns_found = not any(t.weight >= 1.0 for t in (*judgement.missing_terms, *judgement.matched_by_meaning))
-    return on_topic and nouns_found
+    return _on_topic(judgement, threshold) and nouns_found
+
+
+def _on_topic(judgement: Judgement, threshold: float) -> bool:
+    """Names all present and a score within PARTIAL_SHARE of the threshold."""
+    return not judgement.missing_names and judgement.score >= threshold * PARTIAL_SHARE
 
 
 def _partial_reading(asked: Question, judged: list[Judgement], threshold: float) -> Reading | None:
     """No paragraph answers, but one is on the question's topic and names what it asks about: say what is missing."""
-    on_topic = [j for j in judged if not j.missing_names and j.score >= threshold * PARTIAL_SHARE and j.best_sentence]
+    on_topic = [j for j in judged if _on_topic(j, threshold) and j.best_sentence]
     if not on_topic:
         return None
     best = max(on_topic, key=lambda j: j.score)
@@ -321,13 +312,24 @@ def _candidate(
 
 
 def _partial_lead(asked: Question, reading: Reading) -> str:
-    if reading.missing[:1] == ("whether",) or asked.answer_type in ("date", "number", "frequency", "yes_no"):
-        detail = indirect(asked.content)
-    elif reading.missing:
+    names_words = reading.missing and reading.missing[:1] != ("whether",)
+    if names_words and asked.answer_type not in ("date", "number", "frequency", "yes_no"):
         detail = "anything about " + " or ".join(reading.missing[:3])
-    else:
+    else:  # the question itself, made indirect: "when the EU starts …", "whether Albania has …"
         detail = indirect(asked.content)
     return f"{PARTIAL_OPENING} {detail}. What they do say:"
+
+
+def _not_found(
+    question: str, asked: Question, mode: AnswerMode, candidates: list[Candidate], notes: list[str], timer: _Timer,
+    started: float,
+) -> Answer:  # fmt: skip
+    timer.timings["total"] = round((time.perf_counter() - started) * 1000, 1)
+    return Answer(
+        question=question, search_query=asked.search_text, status="not_found", mode=mode, answer=NOT_FOUND_ANSWER,
+        sentences=[], citations=[], candidates=candidates, closest_passages=candidates[:CLOSEST_PASSAGES],
+        notes=notes, timings=timer.timings,
+    )  # fmt: skip
 
 
 def _compose(

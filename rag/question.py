@@ -31,6 +31,7 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
+WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
@@ -96,7 +97,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     content = _text(content_tokens) or corrected
     content_doc = english()(content) if content != corrected else doc
     answer_type, wh_phrase = _answer_type(content_doc)
-    if sum(t.tag_ in ("WDT", "WP", "WRB") for t in content_doc) > 1:
+    if sum(t.tag_ in WH_TAGS for t in content_doc) > 1:
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
     terms = _terms(content_doc, names)
@@ -144,7 +145,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     """The content question: after a label ending in a colon, and without the request clause around it."""
     tokens = list(doc)
     colon = next((t.i for t in doc if t.text == ":" and t.i < len(doc) - 1), None)
-    if colon is not None and not any(t.tag_ in ("WDT", "WP", "WRB") for t in doc[:colon]):
+    if colon is not None and not any(t.tag_ in WH_TAGS for t in doc[:colon]):
         return tokens[colon + 1 :]
     sentence = next(iter(doc.sents))
     root = sentence.root
@@ -235,7 +236,7 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
     opens_with_auxiliary = first.pos_ == "AUX" or (
         first.tag_ in ("VBZ", "VBP", "VBD", "MD") and first.dep_ in ("aux", "ROOT")
     )
-    if opens_with_auxiliary and not any(t.tag_ in ("WDT", "WP", "WRB") for t in tokens):
+    if opens_with_auxiliary and not any(t.tag_ in WH_TAGS for t in tokens):
         return "yes_no", ""
     return "general", ""
 
@@ -301,7 +302,7 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
             continue
-        if token.tag_ in ("WDT", "WP", "WRB") or token.dep_ == "aux":
+        if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
@@ -369,7 +370,7 @@ def indirect(content: str) -> str:
     tokens = [t for t in doc if not t.is_punct or t.text in ("-", "/", "'")]
     if not tokens:
         return content
-    wh = [t for t in tokens[:2] if t.tag_ in ("WDT", "WP", "WRB")]
+    wh = [t for t in tokens[:2] if t.tag_ in WH_TAGS]
     start = 0 if not wh else tokens.index(wh[-1]) + 1
     while start < len(tokens) and wh and tokens[start].head is wh[-1]:
         start += 1  # "how many troops": keep the phrase together
