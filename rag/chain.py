@@ -29,7 +29,7 @@ from rag.answer import (
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
-from rag.question import Question, indirect, understand
+from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
 from rag.relevance import Corpus, Embedder, Judge, Judgement
 from rag.search import SearchHit, search
@@ -120,14 +120,27 @@ class AnswerChain:
         doc_id: str | None = None,
         on_token: TokenCallback | None = None,
     ) -> Answer:
-        started = time.perf_counter()
         mode = mode or self.settings.answer_mode
         if not self.index.is_current():
             self.reload()
+        earlier = [q for q, _ in history or [] if q.strip()]
+        parts = compound_parts(question) if not PARAGRAPH_REFERENCE.search(question) else [question]
+        if len(parts) == 1:
+            return self._answer(question, earlier, mode, doc_id, on_token)
+        answers = []
+        for part in parts:  # a later part reads as a follow-up of the earlier ones ("… and when were they signed?")
+            answers.append(self._answer(part, earlier, mode, doc_id, on_token))
+            earlier = [*earlier, part]
+        return _merge(question, answers)
+
+    def _answer(
+        self, question: str, earlier: list[str], mode: AnswerMode, doc_id: str | None, on_token: TokenCallback | None
+    ) -> Answer:
+        started = time.perf_counter()
         timer = _Timer()
         notes: list[str] = []
         with timer.stage("understand"):
-            asked = understand(question, [q for q, _ in history or [] if q.strip()], self.speller)
+            asked = understand(question, earlier, self.speller)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
             if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"
@@ -368,4 +381,40 @@ def _compose(
         question=question, search_query=asked.search_text, status=status, yes_no=yes_no, mode=mode, answer=text,
         sentences=answer_sentences, citations=list(citations.values()), candidates=candidates,
         closest_passages=[], notes=notes, timings=timer.timings,
+    )  # fmt: skip
+
+
+def _merge(question: str, answers: list[Answer]) -> Answer:
+    """One answer to a compound question: each part's answer in turn, a part the documents do not answer
+    said so in its own words, and the whole partial unless every part was answered."""
+    statuses = {a.status for a in answers}
+    status = "answered" if statuses == {"answered"} else "not_found" if statuses == {"not_found"} else "partial"
+    if status == "not_found":
+        return answers[0].model_copy(update={"question": question})
+    texts, quoted = [], set()
+    for answer in answers:
+        repeated = [s for s in answer.sentences if s.text in quoted]
+        quoted |= {s.text for s in answer.sentences}
+        if answer.status == "not_found":
+            texts.append(f"{PARTIAL_OPENING} {indirect(answer.question)}.")
+        elif not repeated or answer.status != "answered" or answer.yes_no:
+            texts.append(answer.answer)
+        else:  # an earlier part already quoted some of these sentences
+            texts += [f"{s.text} [{', '.join(s.markers)}]" for s in answer.sentences if s not in repeated]
+    citations: dict[str, Citation] = {}
+    for citation in (c for a in answers for c in a.citations):
+        kept = citations.setdefault(citation.marker, citation.model_copy(update={"supporting_spans": []}))
+        kept.supporting_spans += [s for s in citation.supporting_spans if s not in kept.supporting_spans]
+    candidates = list({(c.doc_id, c.para_id): c for a in answers for c in a.candidates}.values())
+    timings: dict[str, float] = {}
+    for answer in answers:
+        for stage, ms in answer.timings.items():
+            timings[stage] = round(timings.get(stage, 0.0) + ms, 1)
+    return Answer(
+        question=question, search_query=" | ".join(a.search_query for a in answers), status=status,
+        mode=answers[0].mode, answer=" ".join(texts),
+        sentences=list({s.text: s for a in answers for s in a.sentences}.values()),
+        citations=list(citations.values()), candidates=candidates, closest_passages=[],
+        notes=[f"part {i}: {note}" for i, a in enumerate(answers, start=1) for note in [f'"{a.question}"', *a.notes]],
+        timings=timings,
     )  # fmt: skip

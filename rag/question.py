@@ -31,6 +31,7 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
+PRO_FORMS = frozenset({"one", "other"})  # nouns that stand for one named before: "the CSDP-related ones"
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
@@ -123,6 +124,27 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
         search_text=search,
     )  # fmt: skip
+
+
+def compound_parts(asked: str) -> list[str]:
+    """ "What agreements underpin X, and when were they signed?" is two questions: a clause joined by a
+    conjunction to the main verb that opens with its own wh-word or auxiliary is asked separately, so
+    each part is retrieved, judged and read on its own (later parts read as follow-ups of earlier ones)."""
+    doc = english()(asked.strip())
+    root = next(iter(doc.sents)).root
+    for token in root.children:
+        if token.dep_ != "cc" or token.i + 1 >= len(doc):
+            continue
+        opener = doc[token.i + 1]
+        clause = next((c for c in root.children if c.dep_ == "conj" and c.i > token.i), None)
+        if clause is None or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        if opener.tag_ in WH_TAGS or opener.pos_ == "AUX":
+            first = doc[: token.i].text.strip(" ,;")
+            second = doc[token.i + 1 :].text.strip()
+            if first and second:
+                return [first.rstrip("?") + "?", second[:1].upper() + second[1:]]
+    return [asked]
 
 
 def _text(tokens: list[Token]) -> str:
@@ -302,6 +324,8 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
             continue
+        if stem(token.lower_) in PRO_FORMS:
+            continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         for part in re.split(r"[-/–]", token.text):
@@ -333,6 +357,8 @@ def _uses_pronoun(doc: Doc) -> bool:
         if third_person and (token.dep_ != "poss" or not has_names):
             return True
         if token.lower_ in ("that", "this", "these", "those") and token.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass"):
+            return True
+        if token.pos_ == "NOUN" and stem(token.lower_) in PRO_FORMS:  # "the CSDP-related ones"
             return True
     return False
 

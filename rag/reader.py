@@ -93,7 +93,7 @@ FREQUENCY_WORDS = frozenset(
         "twice",
     ]
 )
-MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
+MONTHS = frozenset(m for m in calendar.month_name if m)  # capitalised: the modal "may" is not May
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
 
@@ -120,7 +120,7 @@ class Reading:
 def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
     lowered = {w.lower() for w in words(text)}
     if answer_type == "date":
-        return bool(YEAR.search(text)) or bool(lowered & MONTHS)
+        return bool(YEAR.search(text)) or bool(set(words(text)) & MONTHS)
     if answer_type == "number":
         return bool(numbers(text) - {para_id}) or bool(lowered & NUMBER_WORDS)
     if answer_type == "frequency":

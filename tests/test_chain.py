@@ -94,6 +94,14 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
 
 
+def test_a_compound_question_answers_each_part_with_its_own_paragraph(chain: AnswerChain) -> None:
+    answer = chain.ask("When was the Hybrid Risk Survey completed, and how often will the Dialogue meet?")
+    assert answer.status == "answered" and "2020" in answer.answer and "annual" in answer.answer
+    assert {"eu-albania-sdp#15", "eu-albania-sdp#9"} <= _cited(answer)
+    half = chain.ask("When was the Hybrid Risk Survey completed, and what budget does the EU give it?")
+    assert half.status == "partial" and "2020" in half.answer and "eu-albania-sdp#15" in _cited(half)
+
+
 def test_the_thing_asked_for_must_be_in_the_answer(chain: AnswerChain) -> None:
     answer = chain.ask("What is the budget of the European Peace Facility support to Albania?")
     assert answer.status == "partial" and "budget" in answer.answer.split(".")[0]

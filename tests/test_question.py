@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import indirect, understand
+from rag.question import compound_parts, indirect, understand
 from rag.reader import has_answer_type
 from rag.spelling import SpellingCorrector
 
@@ -150,7 +150,25 @@ def test_indirect_question_for_the_partial_note() -> None:
     ("answer_type", "text", "expected"),
     [("date", "It was held in July 2022.", True), ("date", "It was held.", False),
      ("number", "the three Joint Declarations", True), ("number", "the Joint Declarations", False),
-     ("frequency", "an annual Security and Defence Dialogue", True), ("frequency", "a Dialogue", False)],
+     ("frequency", "an annual Security and Defence Dialogue", True), ("frequency", "a Dialogue", False),
+     ("date", "This may entail a contribution.", False), ("date", "May 2023 saw a meeting.", True)],
 )  # fmt: skip
 def test_answer_type_presence(answer_type: str, text: str, expected: bool) -> None:
     assert has_answer_type(answer_type, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "parts"),
+    [("Who hosts the forum, and how often does it convene?", ["Who hosts the forum?", "How often does it convene?"]),
+     ("Is Norway a member and does it pay?", ["Is Norway a member?", "Does it pay?"]),
+     ("What will France and Spain do on maritime security?", ["What will France and Spain do on maritime security?"]),
+     ("How will the parties plan and run joint patrols?", ["How will the parties plan and run joint patrols?"])],
+)  # fmt: skip
+def test_a_compound_question_is_split_into_its_questions(asked: str, parts: list[str]) -> None:
+    assert compound_parts(asked) == parts
+
+
+def test_a_pro_form_refers_back_to_the_previous_part(speller) -> None:
+    follow_up = understand("When were the older ones signed?", ["Which treaties bind the parties?"], speller)
+    assert "ones" not in {t.written for t in follow_up.terms}
+    assert {t.written for t in follow_up.carried_terms} >= {"treaties"}
