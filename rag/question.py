@@ -106,7 +106,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     question = Question(
         asked=asked, content=content,
         answer_type="lookup" if lookup and (answer_type == "general" or not lookup.cover) else answer_type,
-        bullets=bullets, names=names, terms=terms, search_text=content,
+        bullets=bullets, names=names, terms=terms, search_text=_with_acronyms(content, names),
         wants_list=bullets or content != corrected or _asks_for_several(content_doc),
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
         mood=mood(content_doc), focus=_focus(content_doc),
@@ -145,6 +145,16 @@ def compound_parts(asked: str) -> list[str]:
             if first and second:
                 return [first.rstrip("?") + "?", second[:1].upper() + second[1:]]
     return [asked]
+
+
+def _with_acronyms(content: str, names: tuple[str, ...]) -> str:
+    """ "United Nations" is also searched as "UN", the form many paragraphs use after the first mention."""
+    acronyms = []
+    for name in names:
+        capitalised = [p for p in re.split(r"[\s\-–/]+", name) if p[:1].isupper()]
+        if len(capitalised) > 1 and len(capitalised) == len(name.split()):
+            acronyms.append("".join(p[0] for p in capitalised))
+    return " ".join([content, *acronyms])
 
 
 def _text(tokens: list[Token]) -> str:

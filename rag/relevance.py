@@ -187,4 +187,5 @@ class Judge:
 def _name_in(name: str, stems: set[str]) -> bool:
     parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
     significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
-    return all(name_matches(p, stems) for p in significant)
+    initials = "".join(p[0] for p in significant).lower() if len(significant) > 1 else ""
+    return all(name_matches(p, stems) for p in significant) or initials in stems  # "United Nations" in "the UN"

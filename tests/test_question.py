@@ -172,3 +172,13 @@ def test_a_pro_form_refers_back_to_the_previous_part(speller) -> None:
     follow_up = understand("When were the older ones signed?", ["Which treaties bind the parties?"], speller)
     assert "ones" not in {t.written for t in follow_up.terms}
     assert {t.written for t in follow_up.carried_terms} >= {"treaties"}
+
+
+def test_a_multiword_name_is_also_searched_and_matched_as_its_acronym(speller) -> None:
+    from rag.relevance import _name_in
+    from rag.text import all_stems
+
+    asked = understand("What does the Arctic Council say about shipping?", [], speller)
+    assert asked.search_text.split()[-1] == "AC"
+    assert _name_in("Arctic Council", all_stems("Talks were held within the AC on shipping."))
+    assert not _name_in("Arctic Council", all_stems("Talks were held on shipping."))
