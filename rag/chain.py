@@ -141,6 +141,9 @@ class AnswerChain:
         notes: list[str] = []
         with timer.stage("understand"):
             asked = understand(question, earlier, self.speller)
+            asked = asked.referring_to(*self.judge.corpus.documents_named(asked))
+        if doc_id is None and len(asked.documents) == 1:
+            doc_id = asked.documents[0]
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
             if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"

@@ -77,6 +77,16 @@ class Question:
     mood: Mood = "present"  # of a yes/no question: a "yes" needs a sentence at least as firm
     focus: str = ""  # "What is the budget of …": the thing asked for, which an answer must contain
     figures: tuple[str, ...] = field(default_factory=tuple)
+    phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
+
+    documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
+
+    def referring_to(self, documents: set[str], naming: set[str]) -> Question:
+        """The question restricted to the documents it names, whose naming words are no longer its topic."""
+        keep = lambda terms: tuple(t for t in terms if t.stem not in naming)  # noqa: E731
+        return replace(
+            self, terms=keep(self.terms), carried_terms=keep(self.carried_terms), documents=tuple(sorted(documents))
+        )
 
     def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
         """The term sets the question may be judged by: its own, and with the previous topic carried.
@@ -111,6 +121,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
         mood=mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
+        phrases=_phrases(content_doc),
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
         return question
@@ -155,6 +166,13 @@ def _with_acronyms(content: str, names: tuple[str, ...]) -> str:
         if len(capitalised) > 1 and len(capitalised) == len(name.split()):
             acronyms.append("".join(p[0] for p in capitalised))
     return " ".join([content, *acronyms])
+
+
+def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:
+    def parts(chunk) -> list[str]:
+        return [stem(p) for t in chunk if not t.is_punct for p in re.split(r"[-/–]", t.text) if p]
+
+    return tuple((stem(chunk.root.text), *parts(chunk)) for chunk in doc.noun_chunks)
 
 
 def _text(tokens: list[Token]) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 from ingest.records import ParagraphRecord
 from rag.question import Question, Term
 from rag.search import SearchHit
-from rag.text import Sentence, all_stems, name_matches, sentences, stem, words
+from rag.text import Sentence, all_stems, is_stop_word, name_matches, sentences, stem, words
 
 THRESHOLD = 1.0
 SENTENCE_WEIGHT = 0.75
@@ -76,6 +76,8 @@ class Corpus:
         self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
         self.document_stems = {r.doc_id: document_stems(r) for r in records}
         self.doc_of = {r.key: r.doc_id for r in records}
+        self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
+        self.short_titles = {r.doc_id: r.document.short_title for r in records}
 
     def idf(self, term: str) -> float:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
@@ -83,12 +85,37 @@ class Corpus:
     def names_a_document(self, name: str) -> bool:
         return any(_name_in(name, stems) for stems in self.document_stems.values())
 
+    def documents_named(self, question: Question) -> tuple[set[str], set[str]]:
+        """The documents a question names by a noun phrase ("the partnership", "the EEAS Western Balkans page"),
+        and the phrase's words: a phrase headed by a kind of document here, all of whose words describe one
+        document. "EU strategy documents" is a topic, not a reference: no document here is called that."""
+        documents: set[str] = set()
+        naming: set[str] = set()
+        for head, *parts in question.phrases:
+            content = {p for p in parts if not is_stop_word(p)}
+            if head not in self.document_nouns:
+                continue
+            described = {d for d, stems in self.document_stems.items() if content <= stems}
+            if described:
+                documents |= described
+                naming |= content
+        return (documents if documents != set(self.document_stems) else set()), naming
+
 
 def document_stems(record: ParagraphRecord) -> set[str]:
     """How a document can be named: its titles, partner and kind of source ("the EEAS page", "the SDP")."""
     document = record.document
     return all_stems(" ".join(filter(None, [document.title, document.short_title, document.partner,
                                             document.source_kind])))  # fmt: skip
+
+
+def document_nouns(record: ParagraphRecord) -> set[str]:
+    """What a document is called as a thing: its kind ("web page", "Council document", "cover note") and the
+    head of its title ("… Security and Defence Partnership"), acronyms aside."""
+    document = record.document
+    title_head = (document.title or "").split()[-1:]
+    common = [w for w in words(" ".join([document.source_kind or "", *title_head])) if w.isalpha() and not w.isupper()]
+    return {stem(w) for w in common if not is_stop_word(w)}
 
 
 def evidence_stems(record: ParagraphRecord) -> set[str]:
@@ -161,9 +188,14 @@ class Judge:
             things += documents
         return tuple(things)
 
+    def missing_document(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:
+        if not question.documents or record.doc_id in question.documents:
+            return ()
+        return tuple(self.corpus.short_titles[d] for d in question.documents)
+
     def judge(self, question: Question, hit: SearchHit) -> Judgement:
         key = hit.record.key
-        missing_names = self.missing_names(question.names, hit.record)
+        missing_names = self.missing_names(question.names, hit.record) + self.missing_document(question, hit.record)
         readings = []
         for terms in question.readings():
             matches = self.term_matches(terms, key)

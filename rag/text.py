@@ -38,6 +38,10 @@ def _stopwords() -> frozenset[str]:
     return frozenset(stopwords.words("english"))
 
 
+def is_stop_word(word: str) -> bool:
+    return word.lower() in _stopwords()
+
+
 @cache
 def _punkt():
     from nltk.tokenize import PunktTokenizer

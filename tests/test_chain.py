@@ -163,3 +163,10 @@ def test_backends_are_chosen_by_name_and_unknown_names_are_refused() -> None:
         create_llm(Settings(llm_backend="gpt9"))
     with pytest.raises(ValueError, match="needs RAG_LLM_URL"):
         create_llm(Settings(llm_backend="openai"))
+
+
+def test_a_document_named_in_the_question_selects_that_document(chain: AnswerChain) -> None:
+    on_page = chain.ask("What does the EEAS page say about Kosovo?")
+    assert on_page.status == "answered" and {c.doc_id for c in on_page.citations} == {"eeas-wb-cfsp-csdp"}
+    assert chain.ask("What does the partnership say about Kosovo?").status == "not_found"
+    assert chain.ask("What does the EEAS page say about cyber?").status == "not_found"  # cyber is ¶18–19 only
