@@ -10,9 +10,14 @@ from pathlib import Path
 
 from ingest.front_matter import read_front_matter
 from ingest.paragraphs import parse_paragraphs
+from ingest.readers.docx import read_docx
+from ingest.readers.errors import ReadError
+from ingest.readers.html import read_html
+from ingest.readers.pdf import read_pdf
+from ingest.readers.sniff import sniff
 from ingest.records import DocumentMeta, ParagraphRecord, SkippedSpan
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 
 class DocumentError(Exception):
@@ -41,6 +46,13 @@ def load_manifest(path: Path | None) -> dict[str, dict[str, str]]:
         raise DocumentError(path, f"manifest is not valid TOML ({error})") from error
 
 
+def manifest_entry(manifest: dict[str, dict[str, str]], path: Path) -> dict[str, str]:
+    """The entry for this file, or for the same document in another format (same name, other extension)."""
+    if path.name in manifest:
+        return manifest[path.name]
+    return next((entry for name, entry in manifest.items() if Path(name).stem == path.stem), {})
+
+
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
     """Files to ingest from files and folders; folders contribute their supported files only."""
     files: list[Path] = []
@@ -51,25 +63,53 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[DocumentError]
         elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                errors.append(DocumentError(path, f"folder has no {' or '.join(SUPPORTED_SUFFIXES)} files"))
+                errors.append(DocumentError(path, f"folder has no supported files ({', '.join(SUPPORTED_SUFFIXES)})"))
             files.extend(found)
         else:
             files.append(path)
     return files, errors
 
 
-def read_text(path: Path) -> str:
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+EXPECTED_KIND = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+KIND_NAMES = {"text": "plain text", "pdf": "a PDF", "docx": "a Word document", "html": "a web page",
+              "binary": "binary data"}  # fmt: skip
+
+
+@dataclass
+class Source:
+    """A document as text in the parser's convention, with metadata its format carries (a page's title)."""
+
+    text: str
+    fields: dict[str, str]
+    front_matter: bool = True  # a web page's article has no cover note before its first heading
+
+
+def read_source(path: Path, max_bytes: int | None = None) -> Source:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(path, f"unsupported file type '{suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}")
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
         raise DocumentError(
-            path, f"unsupported file type '{path.suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}"
+            path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (setting RAG_MAX_DOCUMENT_MB)"
         )
     data = path.read_bytes()
     if not data.strip():
         raise DocumentError(path, "file is empty")
-    if b"\x00" in data:
-        raise DocumentError(path, "binary file (contains NUL bytes), not text")
+    kind, expected = sniff(path, data), EXPECTED_KIND[suffix]
+    if kind != expected:
+        raise DocumentError(path, f"is named {suffix} but its content is {KIND_NAMES[kind]}; rename it or re-export it")
     try:
-        return data.decode("utf-8-sig")
+        if kind == "pdf":
+            return Source(read_pdf(path), {})
+        if kind == "docx":
+            return Source(read_docx(path), {})
+        if kind == "html":
+            return Source(*read_html(data), front_matter=False)
+    except ReadError as error:
+        raise DocumentError(path, str(error)) from error
+    try:
+        return Source(data.decode("utf-8-sig"), {})
     except UnicodeDecodeError as error:
         raise DocumentError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from error
 
@@ -79,15 +119,21 @@ def _slug(text: str) -> str:
 
 
 def parse_document(
-    path: Path, manifest: dict[str, dict[str, str]], count_tokens: Callable[[str], int]
+    path: Path, manifest: dict[str, dict[str, str]], count_tokens: Callable[[str], int], max_bytes: int | None = None
 ) -> ParsedDocument:
-    source = read_text(path)
-    parsed = parse_paragraphs(source)
+    source = read_source(path, max_bytes)
+    parsed = parse_paragraphs(source.text, source.front_matter)
     if not parsed.paragraphs:
         raise DocumentError(path, "no recognisable paragraphs (no numbered paragraphs or text blocks found)")
     fields, cover_text = read_front_matter(parsed.front_matter)
-    extra = manifest.get(path.name, {})
-    title = extra.get("title") or fields.get("subject") or path.stem.replace("-", " ").replace("_", " ")
+    fields = {**source.fields, **fields}
+    extra = manifest_entry(manifest, path)
+    title = (
+        extra.get("title")
+        or fields.get("subject")
+        or fields.get("title")
+        or path.stem.replace("-", " ").replace("_", " ")
+    )
     doc_id = extra.get("doc_id") or _slug(path.stem)
     meta = DocumentMeta(
         **{

@@ -75,7 +75,9 @@ def parse_documents(paths: Iterable[Path], settings: Settings) -> tuple[list[Par
     seen: dict[str, Path] = {}
     for path in files:
         try:
-            document = parse_document(path, manifest, lambda text: len(tokenizer(text)))
+            document = parse_document(
+                path, manifest, lambda text: len(tokenizer(text)), int(settings.max_document_mb * 1_000_000)
+            )
         except DocumentError as error:
             errors.append(error)
             continue

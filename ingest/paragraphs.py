@@ -179,10 +179,11 @@ def _heading_of(line: SourceLine, standalone: bool) -> tuple[str, HeadingStyle, 
     return None
 
 
-def parse_paragraphs(source: str) -> ParsedText:
-    """Split `source` into front matter and paragraphs; see the module docstring for the rules."""
+def parse_paragraphs(source: str, front_matter: bool = True) -> ParsedText:
+    """Split `source` into front matter and paragraphs; see the module docstring for the rules. Without
+    `front_matter` (a web page's article) the body starts at the first line."""
     lines = split_lines(source)
-    start = _body_start(lines)
+    start = _body_start(lines) if front_matter else 0
     body = lines[start:]
     numbered_document = any(NUMBERED.match(line.clean) for line in body)
     sections = _SectionTracker()

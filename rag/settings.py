@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on (0.0.0.0 exposes it to the network).")
     ui_port: int = Field(7860, ge=1, le=65535, description="Port of the chat UI.")
     ui_auth: str | None = Field(None, description="user:password to require a login for the UI.")
+    max_document_mb: float = Field(50.0, gt=0, description="Largest document file ingest accepts, in megabytes.")
     upload_dir: Path = Field(PROJECT_ROOT / "data" / "uploads", description="Where files uploaded in the UI are kept.")
 
     @property

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import DocumentError, expand_paths, read_text
+from ingest.documents import DocumentError, expand_paths, read_source
 from ingest.indexer import IngestFailedError, parse_documents
 from rag.settings import Settings
 
@@ -22,15 +22,15 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
     [
         ("empty.txt", b"", "file is empty"),
         ("blank.md", b"  \n\n  \n", "file is empty"),
-        ("binary.txt", b"1. Text\x00\x01\x02 more", "binary file"),
+        ("binary.txt", b"1. Text\x00\x01\x02 more", "its content is binary data"),
         ("latin1.txt", "1. Défense et sécurité.".encode("latin-1"), "not UTF-8 text (byte 0xe9 at offset 4)"),
-        ("scan.pdf", b"%PDF-1.7", "unsupported file type '.pdf'"),
+        ("notes.odt", b"PK\x03\x04", "unsupported file type '.odt'"),
     ],
 )
 def test_unreadable_file_is_named_with_its_reason(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
     path = _write(tmp_path, name, data)
     with pytest.raises(DocumentError) as caught:
-        read_text(path)
+        read_source(path, 10**6)
     assert str(caught.value).startswith(f"{path}: ")
     assert reason in str(caught.value)
 
@@ -39,7 +39,10 @@ def test_missing_path_and_empty_folder_are_reported(tmp_path: Path) -> None:
     (tmp_path / "empty-folder").mkdir()
     files, errors = expand_paths([tmp_path / "nope.txt", tmp_path / "empty-folder"])
     assert files == []
-    assert [e.reason for e in errors] == ["no such file or folder", "folder has no .txt or .md files"]
+    assert [e.reason for e in errors] == [
+        "no such file or folder",
+        "folder has no supported files (.txt, .md, .pdf, .docx, .html, .htm)",
+    ]
 
 
 def test_document_without_paragraphs_is_refused(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_cli_ingest_list_search_and_refuse_bad_file(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\x00binary")
     refused = _rag("ingest", str(bad), index_dir=index)
     assert refused.returncode == 1
-    assert f"error: {bad}: binary file" in refused.stderr
+    assert f"error: {bad}: is named .txt but its content is binary data" in refused.stderr
     assert "previous index is unchanged" in refused.stderr
     after = _rag("paragraphs", "--json", index_dir=index).stdout.splitlines()
     assert len(after) == len(records)

@@ -1,0 +1,1 @@
+"""Readers turn each supported format into the one text convention the paragraph parser reads."""
