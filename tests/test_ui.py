@@ -100,9 +100,37 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         status = page.locator("#upload-status")
         expect(status).to_contain_text("Not ingested; the index is unchanged", timeout=60_000)
         expect(status).to_contain_text("scan.txt")
-        expect(status).to_contain_text("binary file")
+        expect(status).to_contain_text("is named .txt but its content is a PDF")
         page.screenshot(path=str(SCREENSHOTS / "bad-upload.png"), full_page=True)
+
+        page.locator("#upload input[type=file]").set_input_files(str(_exercise_pdf(tmp_path)))
+        page.locator("#ingest-upload").click()
+        expect(status).to_contain_text("Ingested adriatic-exercise.pdf", timeout=120_000)
+        expect(page.locator("#documents-table")).to_contain_text("adriatic-exercise")
+        page.get_by_role("tab", name="Ask").click()
+        page.fill("#question textarea", "How often will the Adriatic maritime exercise be held?")
+        page.keyboard.press("Enter")
+        chip = page.locator("#chat .answer .cite-chip", has_text="adriatic-exercise ¶2").last
+        expect(chip).to_be_visible(timeout=60_000)
+        expect(page.locator("#chat .answer").last).to_contain_text("every two years")
+        page.screenshot(path=str(SCREENSHOTS / "pdf-upload-answer.png"), full_page=True)
         browser.close()
+
+
+def _exercise_pdf(folder: Path) -> Path:
+    """A new document, typeset as a PDF with running headers and footers, that no corpus paragraph answers for."""
+    from tests.rendered import render_pdf
+
+    text = folder / "adriatic-exercise.txt"
+    text.write_text(
+        "## Maritime cooperation\n\n"
+        "1. The Parties will strengthen their cooperation on maritime security in the Adriatic Sea.\n\n"
+        "2. A joint Adriatic maritime exercise will be held every two years, hosted in turn by each Party, "
+        "and will include search and rescue drills.\n\n"
+        "3. The Parties will review these arrangements after the third exercise.\n",
+        encoding="utf-8",
+    )
+    return render_pdf(text, folder / "adriatic-exercise.pdf")
 
 
 def test_api_returns_the_same_json_as_the_cli(ui_url: str, corpus_settings: Settings) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.documents import DocumentError
+from ingest.documents import SUPPORTED_SUFFIXES, DocumentError
 from ingest.indexer import IngestFailedError, ingest
 from rag.answer import Answer, Citation
 from rag.chain import AnswerChain
@@ -112,7 +112,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         answer = chain.ask(question, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None)
         return answer.model_dump(mode="json")
 
-    def upload(file_path: str | None) -> tuple[str, Any, Any, Any]:
+    def upload(file_path: str | None) -> tuple[str, Any, Any, Any, None]:
         message = _ingest_upload(settings, chain, file_path)
         refreshed = _documents(chain)
         return (
@@ -120,6 +120,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             _document_rows(refreshed),
             gr.update(choices=_doc_choices(refreshed)),
             gr.update(choices=_doc_choices(refreshed, everything=False)),
+            None,  # the upload box is emptied, ready for the next file
         )
 
     with gr.Blocks(title="Policy RAG — cited answers") as app:
@@ -168,8 +169,10 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
                 )
                 browse_section = gr.Dropdown([], label="Section", elem_id="browse-section")
             paragraphs_view = gr.HTML(elem_id="paragraphs-view")
-            gr.Markdown("### Add a document (.txt or .md)")
-            upload_file = gr.File(file_types=[".txt", ".md"], type="filepath", label="Upload", elem_id="upload")
+            gr.Markdown(f"### Add a document ({', '.join(SUPPORTED_SUFFIXES)})")
+            upload_file = gr.File(
+                file_types=list(SUPPORTED_SUFFIXES), type="filepath", label="Upload", elem_id="upload"
+            )
             upload_button = gr.Button("Ingest", elem_id="ingest-upload")
             upload_status = gr.Markdown(elem_id="upload-status")
 
@@ -181,7 +184,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
         browse_doc.change(lambda d: gr.update(choices=_sections(chain, d), value=None), browse_doc, browse_section)
         browse_section.change(lambda d, s: _paragraphs_html(chain, d, s), [browse_doc, browse_section], paragraphs_view)
-        upload_button.click(upload, upload_file, [upload_status, document_table, doc_filter, browse_doc],
+        upload_button.click(upload, upload_file, [upload_status, document_table, doc_filter, browse_doc, upload_file],
                             api_visibility="private")  # fmt: skip
         gr.api(api_ask, api_name="ask")
     return app
@@ -227,7 +230,7 @@ def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None
 def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None) -> str:
     """Same validation as `rag ingest`; a bad file is reported by name and the index stays as it was."""
     if not file_path:
-        return "Choose a .txt or .md file first."
+        return f"Choose a file first ({', '.join(SUPPORTED_SUFFIXES)})."
     source = Path(file_path)
     target = settings.upload_dir / source.name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -254,5 +257,6 @@ def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = F
     app.launch(
         server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
         prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,
+        max_file_size=int(settings.max_document_mb * 1_000_000),
     )  # fmt: skip
     return app
