@@ -91,7 +91,7 @@ def read_source(path: Path, max_bytes: int | None = None) -> Source:
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise DocumentError(
-            path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (setting RAG_MAX_DOCUMENT_MB)"
+            path, f"file is {size / 1e6:.3g} MB, over the {max_bytes / 1e6:g} MB limit (setting RAG_MAX_DOCUMENT_MB)"
         )
     data = path.read_bytes()
     if not data.strip():

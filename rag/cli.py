@@ -46,9 +46,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             list(paths) or [settings.corpus_dir], settings, lambda: load_embedding(settings), show_progress=True
         )
     except IngestFailedError as error:
-        for document_error in error.errors:
-            click.echo(f"error: {document_error}", err=True)
-        click.echo("nothing ingested; the previous index is unchanged", err=True)
+        for document_error in error.errors:  # one line per file, each saying nothing was lost
+            click.echo(f"error: {document_error} (nothing ingested; the previous index is unchanged)", err=True)
         sys.exit(1)
     for document_error in report.errors:
         click.echo(f"error: {document_error}", err=True)
