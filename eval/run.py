@@ -10,6 +10,7 @@ from eval.metrics import QuestionScore, SystemOutput, score_question
 from eval.report import write_report
 from eval.systems import BASELINE_NAME, LlamaIndexBaseline, run_chain
 from rag.chain import AnswerChain
+from rag.settings import Settings
 
 Results = dict[str, dict[str, list[QuestionScore]]]  # system → split → scores
 
@@ -28,7 +29,7 @@ def score_system(
 
 
 def evaluate(
-    chain: AnswerChain, modes: list[str], splits: list[str], out: Path, baseline: bool = True,
+    chain: AnswerChain, settings: Settings, modes: list[str], splits: list[str], out: Path, baseline: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, dict[str, dict]]:  # fmt: skip
     gold = {split: load_gold(split_path(split)) for split in splits}
@@ -38,8 +39,9 @@ def evaluate(
             progress(f"chain, {mode} mode, {split}: {len(questions)} questions")
             run = lambda q, mode=mode: run_chain(chain, q, mode)  # noqa: E731
             results.setdefault(mode, {})[split] = score_system(questions, run, progress)
-    if baseline and chain.llm is not None:
-        pipeline = LlamaIndexBaseline(chain.settings, chain.embedding_model(), chain.llm, chain.records())
+    llm = chain.language_model()
+    if baseline and llm is not None:
+        pipeline = LlamaIndexBaseline(settings, chain.embedding_model(), llm, chain.records())
         for split, questions in gold.items():
             progress(f"{BASELINE_NAME}, {split}: {len(questions)} questions")
             results.setdefault(BASELINE_NAME, {})[split] = score_system(questions, pipeline.run, progress)

@@ -12,9 +12,9 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 
 from eval.gold import GoldQuestion
 from eval.metrics import CitedSentence, SystemOutput
-from ingest.records import ParagraphRecord
 from rag.chain import AnswerChain
 from rag.llm import LLMBackend
+from rag.records import ParagraphRecord
 from rag.settings import Settings
 from rag.text import sentences
 

@@ -11,22 +11,13 @@ from pathlib import Path
 from ingest.front_matter import read_front_matter
 from ingest.paragraphs import parse_paragraphs
 from ingest.readers.docx import read_docx
-from ingest.readers.errors import ReadError
 from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
 from ingest.readers.sniff import sniff
-from ingest.records import DocumentMeta, ParagraphRecord, SkippedSpan
+from rag.errors import DocumentError, ReadError
+from rag.records import DocumentMeta, ParagraphRecord, SkippedSpan
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-
-
-class DocumentError(Exception):
-    """A file that cannot be ingested; the message names the file and the reason."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 @dataclass

@@ -7,11 +7,9 @@ any failure before that point leaves the previous generation untouched and searc
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chromadb.api import ClientAPI
@@ -19,29 +17,20 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.core.utils import get_tokenizer
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.documents import DocumentError, ParsedDocument, expand_paths, load_manifest, parse_document
-from ingest.records import SkippedSpan
+from ingest.documents import ParsedDocument, expand_paths, load_manifest, parse_document
+from ingest.paragraphs import PARSER_VERSION
+from rag.errors import DocumentError, IngestFailedError
 from rag.index_store import (
-    POINTER_KEY,
     active_generation,
-    bm25_path,
-    build_bm25,
+    model_fingerprint,
     open_chroma,
-    persist_bm25,
-    pointer_collection,
+    publish_generation,
+    reaching,
 )
 from rag.nodes import record_to_node, searchable_text
+from rag.records import SkippedSpan
 from rag.settings import Settings
-
-
-class IngestFailedError(RuntimeError):
-    """Nothing could be ingested; the previous index is unchanged."""
-
-    def __init__(self, errors: list[DocumentError]) -> None:
-        super().__init__("nothing ingested; the previous index is unchanged:\n" + "\n".join(str(e) for e in errors))
-        self.errors = errors
 
 
 @dataclass
@@ -56,6 +45,7 @@ class IngestReport:
     generation: str | None = None
     errors: list[DocumentError] = field(default_factory=list)
     skipped: dict[str, list[SkippedSpan]] = field(default_factory=dict)
+    model_changed: bool = False  # the embedding model differs from the one that built the live index
 
     def summary(self) -> str:
         counts = (
@@ -64,7 +54,8 @@ class IngestReport:
         )
         if self.embedded == 0:
             return f"nothing to embed: {counts}"
-        return f"embedded {self.embedded} paragraphs: {counts}"
+        changed = " (the embedding model changed: every paragraph re-embedded)" if self.model_changed else ""
+        return f"embedded {self.embedded} paragraphs{changed}: {counts}"
 
 
 def parse_documents(paths: Iterable[Path], settings: Settings) -> tuple[list[ParsedDocument], list[DocumentError]]:
@@ -126,8 +117,12 @@ def ingest(
     if not documents:
         raise IngestFailedError(errors or [DocumentError(Path(*paths[:1]), "no documents found")])
     client = open_chroma(settings)
-    live = active_generation(client, settings)
-    stored = _stored_nodes(client, live)
+    with reaching(settings):
+        live = active_generation(client, settings)
+        built_with = dict(client.get_collection(live).metadata or {}) if live else {}
+        stored = _stored_nodes(client, live)
+    fingerprint = model_fingerprint(settings)
+    same_model = built_with.get("embed_fingerprint") == fingerprint
     parsed_ids = {d.meta.doc_id for d in documents}
     report = IngestReport(errors=errors, skipped={d.meta.doc_id: d.skipped for d in documents})
 
@@ -136,7 +131,7 @@ def ingest(
     to_embed: list[TextNode] = []
     for key, node in fresh.items():
         old = stored.get(key)
-        if old is not None and old.metadata.get("content_hash") == node.metadata["content_hash"]:
+        if same_model and old is not None and old.metadata.get("content_hash") == node.metadata["content_hash"]:
             node.embedding = old.embedding
             report.unchanged += 1
         else:
@@ -148,8 +143,11 @@ def ingest(
     report.total = len(final)
     report.documents = sorted({node.metadata["doc_id"] for node in final.values()})
     report.generation = live
-    if final.keys() == stored.keys() and all(final[k].metadata == stored[k].metadata for k in final):
+    unchanged = final.keys() == stored.keys() and all(final[k].metadata == stored[k].metadata for k in final)
+    if same_model and unchanged and built_with.get("parser_version") == PARSER_VERSION:
         return report  # nothing changed: keep the live generation, and never load the model
+    if not same_model and stored:
+        report.model_changed = True
 
     if to_embed:
         texts = [searchable_text(node) for node in to_embed]
@@ -157,38 +155,11 @@ def ingest(
         for node, vector in zip(to_embed, vectors, strict=True):
             node.embedding = vector
         report.embedded = len(to_embed)
-    report.generation = _publish(client, settings, list(final.values()), live)
+    built = {
+        "embed_model": settings.embed_model, "embed_fingerprint": fingerprint,
+        "embed_dimension": len(next(iter(final.values())).embedding or []), "parser_version": PARSER_VERSION,
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }  # fmt: skip
+    with reaching(settings):
+        report.generation = publish_generation(client, settings, list(final.values()), live, built)
     return report
-
-
-def _publish(client: ClientAPI, settings: Settings, nodes: list[TextNode], live: str | None) -> str:
-    """Write a new generation completely, then point readers at it and drop the old one."""
-    _drop_abandoned(client, settings, keep=live)
-    generation = f"{settings.collection}-g{uuid.uuid4().hex[:12]}"
-    collection = client.create_collection(generation, metadata={"hnsw:space": "cosine"})
-    try:
-        ChromaVectorStore(chroma_collection=collection).add(nodes)
-        persist_bm25(build_bm25(nodes), bm25_path(settings, generation))
-    except BaseException:
-        client.delete_collection(generation)
-        shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
-        raise
-    pointer_collection(client, settings).modify(metadata={POINTER_KEY: generation})
-    if live is not None:
-        _drop_generation(client, settings, live)
-    return generation
-
-
-def _drop_generation(client: ClientAPI, settings: Settings, generation: str) -> None:
-    with contextlib.suppress(Exception):  # already gone is fine
-        client.delete_collection(generation)
-    shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
-
-
-def _drop_abandoned(client: ClientAPI, settings: Settings, keep: str | None) -> None:
-    """Remove generations left by an ingest that was killed before it could clean up."""
-    prefix = f"{settings.collection}-g"
-    for collection in client.list_collections():
-        name = collection if isinstance(collection, str) else collection.name
-        if name.startswith(prefix) and name != keep:
-            _drop_generation(client, settings, name)

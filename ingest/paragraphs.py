@@ -28,8 +28,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.records import SkippedSpan
+from rag.records import SkippedSpan
 
+PARSER_VERSION = "2"  # raise when a change alters the records parsed from the same text; the index records it
 HeadingStyle = Literal["markdown", "bold", "plain", "placeholder"]
 
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")

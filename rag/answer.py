@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ingest.records import DocumentMeta
+from rag.records import DocumentMeta
 
 # The one "cannot answer" sentence: the prompt asks the LLM for NOT_IN_DOCUMENTS_TOKEN, the code
 # turns any not-found outcome into NOT_FOUND_ANSWER, and the tests check both.

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.records import ParagraphRecord
 from rag.answer import (
     NOT_FOUND_ANSWER,
     NOT_IN_DOCUMENTS_TOKEN,
@@ -31,6 +30,7 @@ from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
+from rag.records import ParagraphRecord
 from rag.relevance import Corpus, Embedder, Judge, Judgement
 from rag.search import SearchHit, search
 from rag.settings import Settings
@@ -92,6 +92,9 @@ class AnswerChain:
 
     def embedding_model(self) -> BaseEmbedding:
         return self.embed
+
+    def language_model(self) -> LLMBackend | None:
+        return self.llm
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the language model, spelling list and vectors."""

@@ -8,24 +8,35 @@ from pathlib import Path
 
 import click
 
-from rag.settings import Settings, settings_help
+from rag.errors import RagError, UsageError
+from rag.settings import Settings, read_settings, settings_help
 
 
 def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-@click.group(epilog="Settings (environment variables; CLI flags override them):\n\n\b\n" + settings_help())
+class _Commands(click.Group):
+    """The edge where the project's errors become one line and an exit code (2 usage/settings, 1 run time)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RagError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(
+    cls=_Commands, epilog="Settings (environment variables; CLI flags override them):\n\n\b\n" + settings_help()
+)
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Override RAG_INDEX_DIR.")
 @click.option("--chroma-url", help="Override RAG_CHROMA_URL (a Chroma server, e.g. http://127.0.0.1:8000).")
 @click.pass_context
 def main(ctx: click.Context, index_dir: Path | None, chroma_url: str | None) -> None:
     """Answer questions about security and defence documents, citing numbered paragraphs."""
     overrides = {key: value for key, value in {"index_dir": index_dir, "chroma_url": chroma_url}.items() if value}
-    try:
-        ctx.obj = Settings(**overrides)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
+    ctx.obj = read_settings(**overrides)
 
 
 @main.command()
@@ -36,9 +47,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
     Unchanged paragraphs keep their vectors; a failed ingest leaves the previous index as it was.
     """
-    from ingest.indexer import IngestFailedError
     from ingest.indexer import ingest as run_ingest
     from rag.embedding import load_embedding
+    from rag.errors import IngestFailedError
 
     settings = _settings(ctx)
     try:
@@ -48,7 +59,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     except IngestFailedError as error:
         for document_error in error.errors:  # one line per file, each saying nothing was lost
             click.echo(f"error: {document_error} (nothing ingested; the previous index is unchanged)", err=True)
-        sys.exit(1)
+        sys.exit(error.exit_code)
     for document_error in report.errors:
         click.echo(f"error: {document_error}", err=True)
     for doc_id, spans in report.skipped.items():
@@ -66,14 +77,46 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def paragraphs(ctx: click.Context, doc_id: str | None, as_json: bool) -> None:
     """List the indexed paragraph records in document order."""
-    records = _open_index(_settings(ctx)).records(doc_id)
-    if doc_id and not records:
-        raise click.UsageError(f"no document with doc_id '{doc_id}' in the index")
+    index = _open_index(_settings(ctx))
+    _check_document(index, doc_id)
+    records = index.records(doc_id)
     for record in records:
         if as_json:
             click.echo(record.model_dump_json())
         else:
             click.echo(f"{record.label:<36} {record.section_label[:60]:<60} {record.text[:60]}…")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """What the index holds: documents, paragraphs, the embedding model that built it, and when."""
+    from rag.index_store import ParagraphIndex, model_fingerprint
+
+    settings = _settings(ctx)
+    index = ParagraphIndex.open(settings, check_model=False)
+    counts: dict[str, int] = {}
+    for record in index.records():
+        counts[record.doc_id] = counts.get(record.doc_id, 0) + 1
+    built = index.built_with
+    report = {
+        "index": str(settings.chroma_url or settings.index_dir), "generation": index.generation,
+        "documents": counts, "paragraphs": sum(counts.values()),
+        "embed_model": built.get("embed_model"), "embed_dimension": built.get("embed_dimension"),
+        "embed_fingerprint": built.get("embed_fingerprint"), "parser_version": built.get("parser_version"),
+        "ingested_at": built.get("ingested_at"),
+        "matches_settings": built.get("embed_fingerprint") == model_fingerprint(settings),
+    }  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"index: {report['index']} (generation {report['generation']}, built {report['ingested_at']})")
+    differs = "" if report["matches_settings"] else f" — not RAG_EMBED_MODEL={settings.embed_model}; re-ingest"
+    click.echo(f"model: {report['embed_model']} ({report['embed_dimension']} dimensions){differs}")
+    click.echo(f"{report['paragraphs']} paragraphs in {len(counts)} documents:")
+    for doc_id, count in sorted(counts.items()):
+        click.echo(f"  {doc_id}: {count}")
 
 
 @main.command()
@@ -89,8 +132,9 @@ def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None
 
     settings = _settings(ctx)
     if not query.strip():
-        raise click.UsageError("QUERY is empty")
+        raise UsageError("QUERY is empty")
     index = _open_index(settings)
+    _check_document(index, doc_id)
     hits = run_search(index, load_embedding(settings), query, top_k or settings.top_k, doc_id)
     for hit in hits:
         if as_json:
@@ -113,8 +157,10 @@ def ask(
     """Answer QUESTION with cited paragraphs, or say that the documents do not answer it."""
     settings = _settings(ctx)
     if not question.strip():
-        raise click.UsageError("QUESTION is empty")
-    chain = _chain(settings)
+        raise UsageError("QUESTION is empty")
+    index = _open_index(settings)
+    _check_document(index, doc_id)
+    chain = _chain(settings, index)
     answer = chain.ask(question, history=[(q, "") for q in history], mode=mode, doc_id=doc_id)
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
@@ -149,8 +195,6 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
     settings = _settings(ctx).model_copy(
         update={key: value for key, value in {"ui_host": host, "ui_port": port}.items() if value}
     )
-    if settings.ui_auth is not None and ":" not in settings.ui_auth:
-        raise click.UsageError("RAG_UI_AUTH must look like user:password")
     launch(settings, _chain(settings))
 
 
@@ -170,7 +214,7 @@ def evaluate(ctx: click.Context, modes: tuple[str, ...], splits: tuple[str, ...]
     settings = _settings(ctx)
     chain = _chain(settings)
     overall = run_evaluation(
-        chain, list(modes) or ["extractive", "generative"], list(splits) or ["dev", "test"], out, baseline,
+        chain, settings, list(modes) or ["extractive", "generative"], list(splits) or ["dev", "test"], out, baseline,
         lambda m: click.echo(m, err=True),
     )  # fmt: skip
     click.echo("| system | split | " + " | ".join(MAIN_METRICS) + " |")
@@ -181,22 +225,20 @@ def evaluate(ctx: click.Context, modes: tuple[str, ...], splits: tuple[str, ...]
 
 
 def _open_index(settings: Settings):
-    from rag.index_store import IndexMissingError, ParagraphIndex
+    from rag.index_store import ParagraphIndex
 
-    try:
-        return ParagraphIndex.open(settings)
-    except IndexMissingError as error:
-        raise click.ClickException(str(error)) from error
+    return ParagraphIndex.open(settings)
 
 
-def _chain(settings: Settings):
-    """The answer chain for these settings; a bad LLM setting is a usage error, reported by name."""
+def _check_document(index, doc_id: str | None) -> None:
+    if doc_id is not None and doc_id not in (known := index.document_ids()):
+        raise UsageError(f"--doc {doc_id}: no such document in the index; it has {', '.join(sorted(known))}")
+
+
+def _chain(settings: Settings, index=None):
     from rag.chain import AnswerChain
     from rag.embedding import load_embedding
     from rag.llm import create_llm
 
-    try:
-        llm = create_llm(settings)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
-    return AnswerChain(settings, _open_index(settings), load_embedding(settings), llm)
+    llm = create_llm(settings)
+    return AnswerChain(settings, index or _open_index(settings), load_embedding(settings), llm)

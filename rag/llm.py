@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from rag.errors import UsageError
 from rag.settings import Settings
 
 Message = dict[str, str]
@@ -115,5 +116,5 @@ def create_llm(settings: Settings) -> LLMBackend | None:
         backend = BACKENDS[settings.llm_backend]
     except KeyError:
         known = ", ".join(sorted([*BACKENDS, "none"]))
-        raise ValueError(f"unknown RAG_LLM_BACKEND '{settings.llm_backend}'; choose one of {known}") from None
+        raise UsageError(f"RAG_LLM_BACKEND: unknown backend '{settings.llm_backend}'; choose one of {known}") from None
     return backend(settings)

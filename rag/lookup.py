@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.records import ParagraphRecord
 from rag.question import ParagraphReference
+from rag.records import ParagraphRecord
 from rag.text import all_stems, content_stems
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 
-from ingest.records import DocumentMeta, ParagraphRecord
+from rag.records import DocumentMeta, ParagraphRecord
 
 # Only these metadata keys reach the embedding and BM25 text ("title: …\nsection: …\n\n<text>").
 SEARCHABLE_KEYS = ("title", "section")

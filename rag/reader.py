@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ingest.records import ParagraphRecord
 from rag.nlp import english
 from rag.question import Question, Term, mood
+from rag.records import ParagraphRecord
 from rag.relevance import Judge, Judgement
 from rag.text import Sentence, numbers, proper_names, stem, words
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.records import ParagraphRecord
 from rag.question import Question, Term
+from rag.records import ParagraphRecord
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, is_stop_word, name_matches, sentences, stem, words
 

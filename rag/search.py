@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.records import ParagraphRecord
 from rag.index_store import ParagraphIndex
+from rag.records import ParagraphRecord
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 CANDIDATES_PER_RETRIEVER = 20

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +60,64 @@ class Settings(BaseSettings):
     @property
     def bm25_dir(self) -> Path:
         return self.index_dir / "bm25"
+
+    # Checked when the settings are read, so a mistake stops the command before any work starts.
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None:
+            url = urlparse(value)
+            if url.scheme not in ("http", "https") or not url.hostname:
+                raise ValueError(f"'{value}' is not a Chroma server address; use e.g. http://127.0.0.1:8000")
+        return value
+
+    @field_validator("llm_model_path")
+    @classmethod
+    def _gguf_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no model file at {value}")
+        return value
+
+    @field_validator("embed_model")
+    @classmethod
+    def _embedding_model_is_installed(cls, value: str) -> str:
+        embedding_model_dir(value)
+        return value
+
+    @field_validator("ui_auth")
+    @classmethod
+    def _auth_has_a_password(cls, value: str | None) -> str | None:
+        if value is not None and ":" not in value:
+            raise ValueError("must look like user:password")
+        return value
+
+
+def read_settings(**overrides: object) -> Settings:
+    """Settings from the environment and these overrides; a bad value is one line naming its variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = [
+            f"RAG_{'_'.join(map(str, problem['loc'])).upper()}: {problem['msg'].removeprefix('Value error, ')}"
+            for problem in error.errors()
+        ]
+        raise UsageError("; ".join(problems)) from None
+
+
+def embedding_model_dir(name: str) -> Path:
+    """A folder path is used as is; a package name resolves to the sentence-transformers `model/` folder it ships."""
+    path = Path(name)
+    if path.is_dir():
+        if not (path / "modules.json").exists():
+            raise ValueError(f"folder {path} is not a sentence-transformers model (no modules.json)")
+        return path
+    spec = importlib.util.find_spec(name.replace("-", "_")) if name.replace("-", "_").isidentifier() else None
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError(f"'{name}' is neither a model folder nor an installed model package")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (folder / "modules.json").exists():
+        raise ValueError(f"package '{name}' has no sentence-transformers folder at {folder}")
+    return folder
 
 
 def settings_help() -> str:

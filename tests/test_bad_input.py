@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import DocumentError, expand_paths, read_source
-from ingest.indexer import IngestFailedError, parse_documents
+from ingest.documents import expand_paths, read_source
+from ingest.indexer import parse_documents
+from rag.errors import DocumentError, IngestFailedError
 from rag.settings import Settings
 
 

@@ -41,3 +41,19 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server: str, settings:
 
     again = ingest([remote.corpus_dir], remote, lambda: embed_model)
     assert again.embedded == 0 and again.unchanged == 41
+
+
+def test_a_server_that_goes_away_mid_session_is_one_error(tmp_path: Path, settings: Settings, embed_model) -> None:
+    from rag.chain import AnswerChain
+    from rag.errors import IndexUnavailableError
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [CHROMA, "run", "--path", str(tmp_path / "data"), "--host", "127.0.0.1", "--port", str(port)]
+    remote = settings.model_copy(update={"chroma_url": url})
+    with running_server(command, f"{url}/api/v2/heartbeat", tmp_path / "chroma.log"):
+        ingest([remote.corpus_dir], remote, lambda: embed_model)
+        chain = AnswerChain(remote, ParagraphIndex.open(remote), embed_model, None)
+        assert chain.ask("What does Albania commit to on cyber?").status == "answered"
+    with pytest.raises(IndexUnavailableError, match=f"the Chroma server at {url} .* is not answering"):
+        chain.ask("What does Albania commit to on hybrid threats?")

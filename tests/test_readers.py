@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import DocumentError, ParsedDocument, load_manifest, parse_document
+from ingest.documents import ParsedDocument, load_manifest, parse_document
+from rag.errors import DocumentError
 from rag.settings import Settings
 from tests.conftest import ALBANIA, WESTERN_BALKANS
 from tests.rendered import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.records import DocumentMeta, ParagraphRecord
 from rag.answer import NOT_IN_DOCUMENTS_TOKEN
 from rag.chain import SYSTEM_PROMPT, build_messages, ground_draft
+from rag.records import DocumentMeta, ParagraphRecord
 from rag.verify import check_support
 
 P18 = (

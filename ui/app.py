@@ -12,10 +12,11 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.documents import SUPPORTED_SUFFIXES, DocumentError
-from ingest.indexer import IngestFailedError, ingest
+from ingest.documents import SUPPORTED_SUFFIXES
+from ingest.indexer import ingest
 from rag.answer import Answer, Citation
 from rag.chain import AnswerChain
+from rag.errors import DocumentError, IngestFailedError
 from rag.settings import Settings
 from ui.render import answer_html, briefing_text, citation_key, source_html
 
@@ -192,7 +193,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
 
 def _documents(chain: AnswerChain) -> dict[str, dict]:
     documents: dict[str, dict] = {}
-    for record in chain.index.records():
+    for record in chain.records():
         entry = documents.setdefault(record.doc_id, {"meta": record.document, "paragraphs": 0, "sections": []})
         entry["paragraphs"] += 1
         label = " > ".join(record.section) or "(no section)"
@@ -223,7 +224,7 @@ def _sections(chain: AnswerChain, doc_id: str | None) -> list[str]:
 def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None) -> str:
     if not doc_id or not section:
         return ""
-    records = [r for r in chain.index.records(doc_id) if (" > ".join(r.section) or "(no section)") == section]
+    records = [r for r in chain.records(doc_id) if (" > ".join(r.section) or "(no section)") == section]
     return "".join(f"<p><b>{html.escape(r.label)}</b> {html.escape(r.text)}</p>" for r in records)
 
 
@@ -236,7 +237,7 @@ def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     try:
-        report = ingest([target], settings, lambda: chain.embed)
+        report = ingest([target], settings, chain.embedding_model)
     except IngestFailedError as error:
         target.unlink(missing_ok=True)
         return "**Not ingested; the index is unchanged.**\n\n" + "\n".join(

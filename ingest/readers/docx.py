@@ -15,7 +15,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ingest.readers.errors import ReadError
+from rag.errors import ReadError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

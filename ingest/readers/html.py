@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.readers.errors import ReadError
+from rag.errors import ReadError
 
 
 def read_html(data: bytes) -> tuple[str, dict[str, str]]:

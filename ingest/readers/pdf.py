@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ingest.readers.errors import ReadError
+from rag.errors import ReadError
 
 MARGIN_BAND = 0.12  # share of the page height at the top and bottom where running lines live
 RUNNING_SHARE = 0.5  # a margin line on at least this share of the pages (and two) is running

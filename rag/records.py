@@ -58,10 +58,6 @@ class ParagraphRecord(BaseModel):
     def section_label(self) -> str:
         return " > ".join(self.section)
 
-    def embedding_text(self) -> str:
-        """Title and section path go into the vector so 'cyber' finds the 'Cyber issues' section."""
-        return f"{self.title}\n{self.section_label}\n\n{self.text}"
-
 
 class SkippedSpan(BaseModel):
     """Source text deliberately left out of the records, kept so a reviewer can see why."""
