@@ -20,6 +20,7 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from ingest.documents import ParsedDocument, expand_paths, load_manifest, parse_document
 from ingest.paragraphs import PARSER_VERSION
+from rag.embedding import embed_passages
 from rag.errors import DocumentError, IngestFailedError
 from rag.index_store import (
     active_generation,
@@ -110,7 +111,6 @@ def ingest(
     paths: list[Path],
     settings: Settings,
     load_embedding: Callable[[], BaseEmbedding],
-    show_progress: bool = False,
 ) -> IngestReport:
     """Index `paths` (files or folders). Raises IngestFailedError when no document could be read."""
     documents, errors = parse_documents(paths, settings)
@@ -151,7 +151,7 @@ def ingest(
 
     if to_embed:
         texts = [searchable_text(node) for node in to_embed]
-        vectors = load_embedding().get_text_embedding_batch(texts, show_progress=show_progress)
+        vectors = embed_passages(load_embedding(), texts)
         for node, vector in zip(to_embed, vectors, strict=True):
             node.embedding = vector
         report.embedded = len(to_embed)

@@ -53,9 +53,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
     settings = _settings(ctx)
     try:
-        report = run_ingest(
-            list(paths) or [settings.corpus_dir], settings, lambda: load_embedding(settings), show_progress=True
-        )
+        report = run_ingest(list(paths) or [settings.corpus_dir], settings, lambda: load_embedding(settings))
     except IngestFailedError as error:
         for document_error in error.errors:  # one line per file, each saying nothing was lost
             click.echo(f"error: {document_error} (nothing ingested; the previous index is unchanged)", err=True)

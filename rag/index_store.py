@@ -178,11 +178,15 @@ class ParagraphIndex:
 
     def check_model(self) -> None:
         stored = self.built_with.get("embed_fingerprint")
-        if stored != model_fingerprint(self.settings):
-            made_by = self.built_with.get("embed_model", "an unrecorded model")
+        if stored is None:
             raise IndexModelMismatchError(
-                f"the index was embedded with {made_by} but RAG_EMBED_MODEL is {self.settings.embed_model}: "
-                "run `rag ingest` to re-embed it, or set RAG_EMBED_MODEL back"
+                "the index does not record which embedding model built it (an older version built it): "
+                "run `rag ingest` to re-embed it"
+            )
+        if stored != model_fingerprint(self.settings):
+            raise IndexModelMismatchError(
+                f"the index was embedded with {self.built_with.get('embed_model')} but RAG_EMBED_MODEL is "
+                f"{self.settings.embed_model}: run `rag ingest` to re-embed it, or set RAG_EMBED_MODEL back"
             )
 
     def is_current(self) -> bool:
