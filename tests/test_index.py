@@ -80,7 +80,7 @@ def test_removed_file_leaves_the_index_but_other_paths_do_not_drop_the_corpus(bu
 
 
 class _FailingEmbedding:
-    def get_text_embedding_batch(self, texts, show_progress=False):
+    def _get_text_embeddings(self, texts):
         raise RuntimeError("embedding backend crashed midway")
 
 
