@@ -25,6 +25,8 @@ from rag.answer import (
     Citation,
     Span,
 )
+from rag.check import CheckReport, DraftChecker
+from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
@@ -95,6 +97,20 @@ class AnswerChain:
 
     def language_model(self) -> LLMBackend | None:
         return self.llm
+
+    def search(self, text: str, k: int, doc_id: str | None = None) -> list[SearchHit]:
+        return search(self.index, self.embed, text, k, doc_id, EACH_RETRIEVER_KEEPS)
+
+    def check(self, draft: str, doc_id: str | None = None) -> CheckReport:
+        """Check each sentence of a draft against the paragraphs it cites (see rag/check.py)."""
+        if not self.index.is_current():
+            self.reload()
+        if len(draft) > self.settings.max_draft_chars:
+            raise DraftError(f"the draft has {len(draft)} characters, over the {self.settings.max_draft_chars} limit "
+                             "(setting RAG_MAX_DRAFT_CHARS)")  # fmt: skip
+        if not draft.strip():
+            raise DraftError("the draft is empty")
+        return DraftChecker(self.judge, self.speller, self.search).check(draft, doc_id)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the language model, spelling list and vectors."""

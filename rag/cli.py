@@ -183,6 +183,58 @@ def ask(
 
 
 @main.command()
+@click.argument("draft", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--doc", "doc_id", help="The document bare paragraph numbers refer to (doc_id).")
+@click.option("--json", "as_json", is_flag=True, help='{"claims": [...]} in the draft\'s order.')
+@click.option("--strict", is_flag=True, help="Exit 1 when any sentence is not supported (to gate a briefing).")
+@click.pass_context
+def check(ctx: click.Context, draft: Path, doc_id: str | None, as_json: bool, strict: bool) -> None:
+    """Check DRAFT (a file in any ingestible format, or - for standard input): does each sentence cite the
+    paragraph that supports it?"""
+    settings = _settings(ctx)
+    text = _read_draft(draft, settings)
+    index = _open_index(settings)
+    _check_document(index, doc_id)
+    report = _chain(settings.model_copy(update={"llm_backend": "none"}), index).check(text, doc_id)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        for number, claim in enumerate(report.claims, start=1):
+            supported = ", ".join(s.marker for s in claim.supported_by) or "—"
+            click.echo(f"{number:>3}  {claim.verdict:<21} {supported:<12} {_clip(claim.text, 70)}")
+            if claim.note:
+                click.echo(f"     {'':<21} {'':<12} {claim.note}")
+    if strict and any(claim.verdict != "supported" for claim in report.claims):
+        sys.exit(1)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _read_draft(path: Path, settings: Settings) -> str:
+    """A draft from standard input, or from a file through the ingest readers (so a PDF or DOCX works)."""
+    from rag.errors import DocumentError, DraftError
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        if b"\x00" in data:
+            raise DraftError("standard input is binary data, not a draft")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DraftError(f"standard input is not UTF-8 text (byte offset {error.start})") from error
+    from ingest.documents import read_source
+
+    try:
+        return read_source(path, int(settings.max_document_mb * 1_000_000)).text
+    except FileNotFoundError as error:
+        raise DraftError(f"{path}: no such file") from error
+    except DocumentError as error:
+        raise DraftError(str(error)) from error
+
+
+@main.command()
 @click.option("--host", help="Override RAG_UI_HOST (default 127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Override RAG_UI_PORT.")
 @click.pass_context

@@ -29,6 +29,10 @@ class IndexModelMismatchError(RagError):
     """The index was embedded by another model than the one configured: its vectors cannot be compared."""
 
 
+class DraftError(RagError):
+    """A draft that cannot be checked (empty, binary, too long)."""
+
+
 class ReadError(Exception):
     """A reader cannot turn a file into text; the message completes "<file> …" and says what to do."""
 

@@ -83,7 +83,7 @@ class Corpus:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
 
     def names_a_document(self, name: str) -> bool:
-        return any(_name_in(name, stems) for stems in self.document_stems.values())
+        return any(name_in(name, stems) for stems in self.document_stems.values())
 
     def documents_named(self, question: Question) -> tuple[set[str], set[str]]:
         """The documents a question names by a noun phrase ("the partnership", "the EEAS Western Balkans page"),
@@ -155,7 +155,7 @@ class Judge:
         else:
             stems = all_stems(text) | self.corpus.document_stems[self.corpus.doc_of[key]]
             paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
-        matches = {t.stem: float(_name_in(t.written, stems)) for t in terms if t.is_name}
+        matches = {t.stem: float(name_in(t.written, stems)) for t in terms if t.is_name}
         matches |= {t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)}
         unmatched = [t for t in terms if t.stem not in matches]
         if unmatched and paragraph_words:
@@ -182,9 +182,9 @@ class Judge:
         EEAS page") only select documents, so a paragraph needs one of them, in itself or its document."""
         stems = self.corpus.stems[record.key]
         documents = [n for n in names if self.corpus.names_a_document(n)]
-        things = [n for n in names if n not in documents and not _name_in(n, stems)]
+        things = [n for n in names if n not in documents and not name_in(n, stems)]
         own_document = stems | self.corpus.document_stems[record.doc_id]
-        if documents and not any(_name_in(n, own_document) for n in documents):
+        if documents and not any(name_in(n, own_document) for n in documents):
             things += documents
         return tuple(things)
 
@@ -216,7 +216,7 @@ class Judge:
         return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, by_meaning, best)
 
 
-def _name_in(name: str, stems: set[str]) -> bool:
+def name_in(name: str, stems: set[str]) -> bool:
     parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
     significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
     initials = "".join(p[0] for p in significant).lower() if len(significant) > 1 else ""

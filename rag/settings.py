@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     ui_port: int = Field(7860, ge=1, le=65535, description="Port of the chat UI.")
     ui_auth: str | None = Field(None, description="user:password to require a login for the UI.")
     max_document_mb: float = Field(50.0, gt=0, description="Largest document file ingest accepts, in megabytes.")
+    max_draft_chars: int = Field(20_000, ge=100, description="Longest draft `rag check` and the UI accept.")
     upload_dir: Path = Field(PROJECT_ROOT / "data" / "uploads", description="Where files uploaded in the UI are kept.")
 
     @property

@@ -32,7 +32,7 @@ class Support:
     reason: str
 
 
-def _actors(sentence: str) -> set[str]:
+def actors_of(sentence: str) -> set[str]:
     """Capitalised words before the first verb of each clause ("The EU and Albania will …")."""
     found: set[str] = set()
     for clause in re.split(r"[;,]\s*", sentence):
@@ -66,7 +66,7 @@ def check_support(sentence: str, paragraph: str) -> Support:
         return Support(False, 0.0, None, "its figures are not in one sentence of the paragraph")
     if best_score < SUPPORT_THRESHOLD:
         return Support(False, best_score, best, f"only {best_score:.0%} of its words are in the paragraph")
-    actors = _actors(sentence)
-    if best is not None and not actors <= _actors(best.text):
+    actors = actors_of(sentence)
+    if best is not None and not actors <= actors_of(best.text):
         return Support(False, best_score, best, f"the paragraph does not say {', '.join(sorted(actors))} does this")
     return Support(True, best_score, best, "supported")

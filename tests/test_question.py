@@ -175,10 +175,10 @@ def test_a_pro_form_refers_back_to_the_previous_part(speller) -> None:
 
 
 def test_a_multiword_name_is_also_searched_and_matched_as_its_acronym(speller) -> None:
-    from rag.relevance import _name_in
+    from rag.relevance import name_in
     from rag.text import all_stems
 
     asked = understand("What does the Arctic Council say about shipping?", [], speller)
     assert asked.search_text.split()[-1] == "AC"
-    assert _name_in("Arctic Council", all_stems("Talks were held within the AC on shipping."))
-    assert not _name_in("Arctic Council", all_stems("Talks were held on shipping."))
+    assert name_in("Arctic Council", all_stems("Talks were held within the AC on shipping."))
+    assert not name_in("Arctic Council", all_stems("Talks were held on shipping."))
