@@ -51,11 +51,12 @@ def score_checks(chain: AnswerChain, gold: list[CheckGold]) -> list[CheckScore]:
     for item in gold:
         claims = chain.check(item.text, item.doc_id).claims
         claim = claims[0] if claims else None
+        suggested = [f"{s.doc_id}#{s.para_id}" for s in claim.supported_by] if claim else []
         scores.append(
             CheckScore(
                 id=item.id, text=item.text, expected=item.verdict, verdict=claim.verdict if claim else "skipped",
-                altered=item.altered, suggested=[f"{s.doc_id}#{s.para_id}" for s in claim.supported_by] if claim else [],
-                gold=[p.key for p in item.supported_by], note=claim.note if claim else "",
+                altered=item.altered, suggested=suggested, gold=[p.key for p in item.supported_by],
+                note=claim.note if claim else "",
             )
         )  # fmt: skip
     return scores
@@ -67,7 +68,7 @@ def summarise_checks(scores: list[CheckScore]) -> dict:
         "sentences": len(scores),
         "verdict_accuracy": round(sum(s.verdict == s.expected for s in scores) / len(scores), 3) if scores else None,
         "altered_called_supported": sum(s.altered and s.verdict == "supported" for s in scores),
-        "any_unsupported_called_supported": sum(s.expected == "unsupported" and s.verdict == "supported" for s in scores),
+        "unsupported_called_supported": sum(s.expected == "unsupported" and s.verdict == "supported" for s in scores),
         "right_paragraph_suggested": round(
             sum(bool(set(s.suggested) & set(s.gold)) for s in suggesting) / len(suggesting), 3
         ) if suggesting else None,

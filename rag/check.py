@@ -23,7 +23,7 @@ from rag.nlp import english
 from rag.question import Question, mood, understand
 from rag.reader import FREQUENCY_WORDS, MONTHS, NUMBER_WORDS
 from rag.records import ParagraphRecord
-from rag.references import Reference, find_references, without_references
+from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge, name_in
 from rag.text import all_stems, numbers, proper_names, sentences, stem, words
 from rag.verify import actors_of
@@ -125,8 +125,8 @@ class DraftChecker:
         return CheckReport(claims=claims)
 
     def _documents_named(self, text: str, references: list[Reference]) -> str | None:
-        for reference in references:
-            if reference.document and (match := self._document_of(reference.document)):
+        for written in [r.document for r in references if r.document] + DOCUMENT.findall(text):
+            if match := self._document_of(written):
                 return match
         question = understand(without_references(text, references) or text, [], self.speller)
         documents, _ = self.judge.corpus.documents_named(question)
@@ -214,7 +214,8 @@ class DraftChecker:
         found: list[str] = []
         claim_words = {w.lower() for w in words(claim)}
         said_words = {w.lower() for w in words(said)}
-        figures = sorted(f for f in numbers(claim) if f not in numbers(sentence))  # in the supporting sentence
+        claimed = numbers(DOCUMENT.sub(" ", claim))  # "15047/24" names the document; it is no figure
+        figures = sorted(f for f in claimed if f not in numbers(sentence))  # the supporting sentence's own
         if figures:
             theirs = sorted(numbers(sentence) - {record.para_id}) or sorted(numbers(said) - {record.para_id})
             found.append(

@@ -1,6 +1,6 @@
 """Fit the draft checker's support threshold on the dev split of the check gold (never on test).
 
-    .venv/bin/python scripts/calibrate_check.py
+.venv/bin/python scripts/calibrate_check.py
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ def main() -> None:
     for threshold in THRESHOLDS:
         check.SUPPORT_THRESHOLD = threshold
         summary = summarise_checks(score_checks(chain, gold))
-        print(f"threshold {threshold:.1f}: accuracy {summary['verdict_accuracy']} altered called supported "
-              f"{summary['altered_called_supported']} right paragraph {summary['right_paragraph_suggested']}")  # fmt: skip
+        print(
+            f"threshold {threshold:.1f}: accuracy {summary['verdict_accuracy']} altered called supported "
+            f"{summary['altered_called_supported']} right paragraph {summary['right_paragraph_suggested']}"
+        )
 
 
 if __name__ == "__main__":
