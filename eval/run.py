@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from eval.check_eval import load_check_gold, score_checks, write_check_report
 from eval.gold import GoldQuestion, load_gold, split_path
 from eval.metrics import QuestionScore, SystemOutput, score_question
 from eval.report import write_report
@@ -45,4 +46,7 @@ def evaluate(
         for split, questions in gold.items():
             progress(f"{BASELINE_NAME}, {split}: {len(questions)} questions")
             results.setdefault(BASELINE_NAME, {})[split] = score_system(questions, pipeline.run, progress)
-    return write_report(results, out)
+    overall = write_report(results, out)
+    progress("draft check gold: " + ", ".join(splits))
+    checks = write_check_report({split: score_checks(chain, load_check_gold(split)) for split in splits}, out)
+    return {**overall, "draft check": checks}

@@ -267,11 +267,18 @@ def evaluate(ctx: click.Context, modes: tuple[str, ...], splits: tuple[str, ...]
         chain, settings, list(modes) or ["extractive", "generative"], list(splits) or ["dev", "test"], out, baseline,
         lambda m: click.echo(m, err=True),
     )  # fmt: skip
+    checks = overall.pop("draft check")
     click.echo("| system | split | " + " | ".join(MAIN_METRICS) + " |")
     for system, by_split in overall.items():
         for split, summary in by_split.items():
             click.echo(f"| {system} | {split} | " + " | ".join(str(summary.get(m)) for m in MAIN_METRICS) + " |")
-    click.echo(f"report: {out / 'report.md'}")
+    click.echo(
+        "| draft check | split | verdict accuracy | altered claims called supported | right paragraph suggested |"
+    )
+    for split, summary in checks.items():
+        click.echo(f"| draft check | {split} | {summary['verdict_accuracy']} | {summary['altered_called_supported']} | "
+                   f"{summary['right_paragraph_suggested']} |")  # fmt: skip
+    click.echo(f"report: {out / 'report.md'}, {out / 'check-report.md'}")
 
 
 def _open_index(settings: Settings):

@@ -91,3 +91,22 @@ def test_regression_gate_extractive_mode_on_dev(chain: AnswerChain, tmp_path) ->
 
 # Regression floors a little under the measured dev figures (README); issue 10's targets are higher and still open.
 GATE = {"strict_score": 0.70, "false_refusal_rate": 0.20, "abstention_recall": 0.95, "citation_precision": 0.72}
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_check_gold_covers_every_verdict_with_real_paragraphs(split: str, paragraphs: dict[str, str]) -> None:
+    from eval.check_eval import VERDICTS, load_check_gold
+
+    gold = load_check_gold(split)
+    assert len(gold) >= 40 and {g.verdict for g in gold} == set(VERDICTS)
+    assert all(p.key in paragraphs for g in gold for p in g.supported_by)
+    assert all(bool(g.supported_by) == (g.verdict in ("supported", "wrong_paragraph", "uncited")) for g in gold)
+
+
+def test_regression_gate_draft_check_on_dev(chain: AnswerChain) -> None:
+    """No altered claim may ever be called supported; accuracy a little under the measured 0.955."""
+    from eval.check_eval import load_check_gold, score_checks, summarise_checks
+
+    summary = summarise_checks(score_checks(chain, load_check_gold("dev")))
+    assert summary["altered_called_supported"] == 0
+    assert summary["verdict_accuracy"] >= 0.9 and summary["right_paragraph_suggested"] >= 0.85
