@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from rag.nlp import english
+from rag.nlp import parse
 from rag.question import Question, mood, understand
 from rag.reader import FREQUENCY_WORDS, MONTHS, NUMBER_WORDS
 from rag.records import ParagraphRecord
@@ -100,7 +100,7 @@ def is_claim(text: str) -> bool:
     """Headings and labels ("Background:", "Cyber") claim nothing."""
     if text.rstrip().endswith(":") or len(words(text)) < 4:
         return False
-    return text.rstrip().endswith((".", "!", ";", ")", "]")) or any(t.pos_ in ("VERB", "AUX") for t in english()(text))
+    return text.rstrip().endswith((".", "!", ";", ")", "]")) or any(t.pos_ in ("VERB", "AUX") for t in parse(text))
 
 
 class DraftChecker:
@@ -189,7 +189,8 @@ class DraftChecker:
         closest = max(fits.values(), key=lambda f: f.score, default=None)
         note = "no paragraph says this"
         if closest is not None:
-            what = "; ".join(closest.differences) if closest.differences else "it does not say this"
+            differences = closest.differences or tuple(self.differences(claim, closest.record, closest.sentence))
+            what = "; ".join(differences) if differences else "it does not say this"
             note = f"closest is {closest.record.marker}: {what}"
         return CheckedClaim(text=text, cited=keys, verdict="unsupported", supported_by=[], note=note)
 
@@ -204,6 +205,8 @@ class DraftChecker:
             best = int(scores.argmax())
             best_text, similarity = paragraph_sentences[best].text, float(scores[best])
         score = coverage + SIMILARITY_WEIGHT * similarity
+        if score < SUPPORT_THRESHOLD:  # cannot support whatever differs; the note asks for differences later
+            return Fit(record, score, best_text, ())
         return Fit(record, score, best_text, tuple(self.differences(claim, record, best_text)))
 
     def differences(self, claim: str, record: ParagraphRecord, sentence: str) -> list[str]:
@@ -260,7 +263,7 @@ def _supporting(fits: list[Fit]) -> list[SupportingSentence]:
 def _names(text: str) -> set[str]:
     """Proper names and acronyms, including a sentence-initial one the parser tags as a proper noun."""
     names = {n for n in proper_names(text) if len(n) > 1}
-    first = next(iter(english()(text)), None)
+    first = next(iter(parse(text)), None)
     if first is not None and first.pos_ == "PROPN" and len(first.text) > 1:
         names.add(first.text)
     return names
@@ -303,7 +306,7 @@ def _overstated(claim: str, sentence: str) -> bool:
 
 
 def _claim_modality(claim: str) -> str:
-    doc = english()(claim)
+    doc = parse(claim)
     if any(t.lower_ in ("may", "might", "could") or stem(t.lower_) in HEDGE_STEMS for t in doc):
         return "hedged"
     if any(t.lower_ in ("will", "shall", "'ll") for t in doc):
@@ -316,8 +319,8 @@ def _paragraph_modality(claim: str, sentence: str) -> Modality:
     """How firmly the paragraph says what the claim says: what governs, in the paragraph's sentence, the
     claim's verbs ("will increase"), or else the claim's nouns ("… participation in PESCO projects" under
     "will explore"); the strongest hedge found decides."""
-    said = english()(sentence)
-    claim_doc = english()(claim)
+    said = parse(sentence)
+    claim_doc = parse(claim)
     verbs = {stem(t.lower_) for t in claim_doc if t.pos_ == "VERB"}
     anchors = [t for t in said if t.pos_ == "VERB" and stem(t.lower_) in verbs]
     if not anchors:
