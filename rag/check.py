@@ -34,7 +34,7 @@ SIMILARITY_WEIGHT = 0.75
 CANDIDATES = 6
 # Verbs that make a commitment tentative (a closed class of hedging verbs, not words from the gold set).
 HEDGES = frozenset(
-    {"explore", "consider", "examine", "assess", "study", "discuss", "seek", "aim", "intend", "envisage"}
+    {"explore", "consider", "examine", "assess", "study", "seek", "aim", "intend", "envisage"}
 )
 HEDGE_STEMS = frozenset(stem(h) for h in HEDGES)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without"})
@@ -348,3 +348,22 @@ def _governing(token) -> Modality:
 
 def _shorten(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def corrected_draft(draft: str, report: CheckReport) -> str:
+    """The draft with each wrong reference replaced by the paragraph that says it, and the reference added to
+    an uncited sentence that a paragraph supports; everything else as written."""
+    corrected = draft
+    for claim in report.claims:
+        if claim.verdict not in ("wrong_paragraph", "uncited") or not claim.supported_by:
+            continue
+        markers = ", ".join(s.marker for s in claim.supported_by)
+        references = find_references(claim.text)
+        if references:
+            fixed = claim.text[: references[0].start] + f"({markers})" + claim.text[references[-1].end :]
+        else:
+            body = claim.text.rstrip()
+            end = len(body) - len(body.rstrip(".!;"))
+            fixed = f"{body[: len(body) - end]} ({markers}){body[len(body) - end :]}"
+        corrected = corrected.replace(claim.text, fixed, 1)
+    return corrected

@@ -189,3 +189,39 @@ def test_login_is_required_when_ui_auth_is_set(corpus_settings: Settings, tmp_pa
         with httpx.Client() as session:
             assert session.post(f"{url}/login", data={"username": "analyst", "password": "secret"}).status_code == 200
             assert session.get(f"{url}/config").status_code == 200
+
+
+CHECK_DRAFT = (
+    "The EU will help Albania make its cyber defences more resilient through capacity building (¶19).\n"
+    "Follow-up to the Hybrid Risk Survey completed in 2020 is part of the hybrid-threat work (¶14).\n"
+    "The Security and Defence Dialogue between the EU and Albania will meet twice a year (¶9)."
+)
+
+
+def test_browser_checks_a_draft_and_suggests_the_right_paragraph(ui_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(ui_url)
+        page.get_by_role("tab", name="Check a draft").click()
+        page.fill("#draft textarea", CHECK_DRAFT)
+        page.locator("#draft-doc input").click()
+        page.get_by_role("option", name="EU–Albania SDP").click()
+        page.locator("#check-draft").click()
+        claims = page.locator("#check-result .claim")
+        expect(claims).to_have_count(3, timeout=60_000)
+        expect(claims.nth(0)).to_have_class("claim claim-supported")
+        expect(claims.nth(1)).to_have_class("claim claim-wrong_paragraph")
+        expect(claims.nth(1)).to_contain_text("¶15 says this, not ¶14")
+        expect(claims.nth(2)).to_have_class("claim claim-unsupported")
+        expect(claims.nth(2)).to_contain_text("annual")
+        expect(page.locator("#corrected-draft textarea")).to_have_value(CHECK_DRAFT.replace("(¶14)", "(¶15)"))
+        claims.nth(1).locator(".cite-chip", has_text="¶15").click()
+        expect(page.locator("#check-viewer")).to_contain_text("Hybrid Risk Survey completed in 2020", timeout=20_000)
+        page.screenshot(path=str(SCREENSHOTS / "check-a-draft.png"), full_page=True)
+        browser.close()

@@ -14,11 +14,14 @@ import gradio as gr
 
 from ingest.documents import SUPPORTED_SUFFIXES
 from ingest.indexer import ingest
-from rag.answer import Answer, Citation
+from rag.answer import Answer, Citation, Span
 from rag.chain import AnswerChain
-from rag.errors import DocumentError, IngestFailedError
+from rag.check import CheckReport, corrected_draft
+from rag.errors import DocumentError, IngestFailedError, RagError
+from rag.records import ParagraphRecord
 from rag.settings import Settings
-from ui.render import answer_html, briefing_text, citation_key, source_html
+from rag.text import sentences
+from ui.render import answer_html, briefing_text, check_html, citation_key, source_html
 
 EXAMPLES = [
     "What does Albania commit to on cyber?",
@@ -43,6 +46,13 @@ CSS = """
 .marking.public { background: #2e7d32; }
 .source mark { background: #fff3a3; }
 .source-meta th { text-align: left; padding-right: 1em; color: #555; font-weight: 500; }
+.claim { border-left: 5px solid #999; padding: .3em .6em; margin: .4em 0; background: #fafafa; }
+.claim-verdict { font-weight: 700; font-size: .8em; text-transform: uppercase; margin-right: .4em; }
+.claim-supported { border-color: #2e7d32; } .claim-supported .claim-verdict { color: #2e7d32; }
+.claim-wrong_paragraph { border-color: #c77700; } .claim-wrong_paragraph .claim-verdict { color: #8a4b00; }
+.claim-unsupported { border-color: #b00020; background: #fdf0f0; } .claim-unsupported .claim-verdict { color: #b00020; }
+.claim-uncited { border-color: #3b6ea8; } .claim-uncited .claim-verdict { color: #24507f; }
+.claim-unreadable_reference { border-color: #777; } .claim-unreadable_reference .claim-verdict { color: #555; }
 """
 # Chips live inside chat messages, so one delegated listener forwards a click to the hidden
 # key box and button, which run show_source on the server.
@@ -52,10 +62,11 @@ CHIP_SCRIPT = """
     const chip = event.target.closest('.cite-chip');
     if (!chip) return;
     event.preventDefault();
-    const box = document.querySelector('#cite-key textarea, #cite-key input');
+    const viewer = chip.dataset.viewer || 'cite';
+    const box = document.querySelector(`#${viewer}-key textarea, #${viewer}-key input`);
     box.value = chip.dataset.key;
     box.dispatchEvent(new Event('input', { bubbles: true }));
-    setTimeout(() => document.querySelector('#cite-open').click(), 50);
+    setTimeout(() => document.querySelector(`#${viewer}-open`).click(), 50);
   });
 }
 """
@@ -103,6 +114,17 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             chat, [*history, [message, answer.answer]], citations, source_html(first),
             briefing_text(answer), answer.model_dump_json(indent=1),
         )  # fmt: skip
+
+    def check_draft(text: str, file_path: str | None, doc_id: str) -> tuple[str, str, dict, str]:
+        """Check pasted text, or an uploaded file read like an ingested one."""
+        try:
+            draft = _draft_from(text, file_path, settings)
+            report = chain.check(draft, doc_id or None)
+        except RagError as error:
+            return f"<div class='claim claim-unsupported'><b>Error:</b> {html.escape(str(error))}</div>", "", {}, ""
+        citations = _check_citations(chain.records(), report)
+        state = {key: citation.model_dump(mode="json") for key, citation in citations.items()}
+        return check_html(report, citations), corrected_draft(draft, report), state, report.model_dump_json(indent=1)
 
     def show_source(key: str, citations: dict) -> str:
         stored = citations.get(key)
@@ -156,6 +178,31 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
                         answer_json = gr.Code(language="json", elem_id="answer-json")
             cite_key = gr.Textbox(elem_id="cite-key", elem_classes=["hidden-control"], show_label=False)
             cite_open = gr.Button("open", elem_id="cite-open", elem_classes=["hidden-control"])
+        with gr.Tab("Check a draft"):
+            check_state = gr.State({})
+            with gr.Row():
+                with gr.Column(scale=3):
+                    draft_box = gr.Textbox(
+                        label="Draft (paste text; references such as (¶16), [¶2], (para. 29), (15047/24, ¶12))",
+                        lines=8, elem_id="draft",
+                    )  # fmt: skip
+                    with gr.Row():
+                        draft_file = gr.File(file_types=list(SUPPORTED_SUFFIXES), type="filepath",
+                                             label="…or upload a draft", elem_id="draft-file")  # fmt: skip
+                        draft_doc = gr.Dropdown(_doc_choices(documents, everything=False), value=None,
+                                                label="Bare ¶ numbers refer to", elem_id="draft-doc")  # fmt: skip
+                    check_button = gr.Button("Check", variant="primary", elem_id="check-draft")
+                    verdicts = gr.HTML(elem_id="check-result")
+                    corrected = gr.Textbox(label="Corrected draft (wrong references replaced, missing ones added)",
+                                           lines=4, buttons=["copy"], elem_id="corrected-draft")  # fmt: skip
+                    copy_corrected = gr.Button("Copy corrected", elem_id="copy-corrected")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Paragraph")
+                    check_source = gr.HTML(source_html(None), elem_id="check-viewer")
+                    with gr.Accordion("Check as JSON", open=False):
+                        check_json = gr.Code(language="json", elem_id="check-json")
+            check_key = gr.Textbox(elem_id="check-key", elem_classes=["hidden-control"], show_label=False)
+            check_open = gr.Button("open", elem_id="check-open", elem_classes=["hidden-control"])
         with gr.Tab("Documents"):
             document_table = gr.Dataframe(
                 _document_rows(documents),
@@ -181,6 +228,10 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         inputs = [question, chatbot, history_state, mode, doc_filter, citations_state]
         question.submit(respond, inputs, outputs, api_visibility="private").then(lambda: "", None, question)
         cite_open.click(show_source, [cite_key, citations_state], source, api_visibility="private")
+        check_outputs = [verdicts, corrected, check_state, check_json]
+        check_button.click(check_draft, [draft_box, draft_file, draft_doc], check_outputs, api_visibility="private")
+        check_open.click(show_source, [check_key, check_state], check_source, api_visibility="private")
+        copy_corrected.click(None, [corrected], None, js="(text) => { navigator.clipboard.writeText(text); }")
         copy_button.click(None, [briefing], None, js="(text) => { navigator.clipboard.writeText(text); }")
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
         browse_doc.change(lambda d: gr.update(choices=_sections(chain, d), value=None), browse_doc, browse_section)
@@ -226,6 +277,39 @@ def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None
         return ""
     records = [r for r in chain.records(doc_id) if (" > ".join(r.section) or "(no section)") == section]
     return "".join(f"<p><b>{html.escape(r.label)}</b> {html.escape(r.text)}</p>" for r in records)
+
+
+def _draft_from(text: str, file_path: str | None, settings: Settings) -> str:
+    if file_path:
+        from ingest.documents import read_source
+        from rag.errors import DraftError
+
+        try:
+            return read_source(Path(file_path), int(settings.max_document_mb * 1_000_000)).text
+        except DocumentError as error:
+            raise DraftError(f"{Path(file_path).name}: {error.reason}") from error
+    return text or ""
+
+
+def _check_citations(records: list[ParagraphRecord], report: CheckReport) -> dict[str, Citation]:
+    """The paragraphs the verdicts point to, as citations with the supporting sentence marked."""
+    by_key = {r.key: r for r in records}
+    citations: dict[str, Citation] = {}
+    for claim in report.claims:
+        for support in claim.supported_by:
+            record = by_key.get(f"{support.doc_id}#{support.para_id}")
+            if record is None:
+                continue
+            spans = [
+                Span(start=s.start, end=s.end, text=s.text)
+                for s in sentences(record.text)
+                if s.text == support.sentence
+            ]
+            citations[record.key] = Citation(
+                marker=record.marker, doc_id=record.doc_id, para_id=record.para_id, label=record.label,
+                section=record.section, text=record.text, supporting_spans=spans, document=record.document,
+            )  # fmt: skip
+    return citations
 
 
 def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None) -> str:

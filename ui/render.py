@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from rag.answer import Answer, Citation
+from rag.check import CheckReport
 
 NOT_FOUND_LEAD = "The documents do not say."
 
@@ -13,11 +14,11 @@ def citation_key(citation: Citation) -> str:
     return f"{citation.doc_id}#{citation.para_id}"
 
 
-def chip(citation: Citation) -> str:
-    """A clickable marker; ui/app.py's script opens the paragraph in the source viewer."""
+def chip(citation: Citation, viewer: str = "cite") -> str:
+    """A clickable marker; ui/app.py's script opens the paragraph in the viewer it names."""
     key = html.escape(citation_key(citation), quote=True)
     label, marker = html.escape(citation.label), html.escape(citation.marker)
-    return f'<a href="#" class="cite-chip" data-key="{key}" title="{label}">{marker}</a>'
+    return f'<a href="#" class="cite-chip" data-key="{key}" data-viewer="{viewer}" title="{label}">{marker}</a>'
 
 
 def answer_html(answer: Answer) -> str:
@@ -66,6 +67,31 @@ def _marking_badge(citation: Citation) -> str:
     if not marking:
         return "<span class='marking public'>no marking</span>"
     return f"<span class='marking'>{html.escape(marking)}</span>"
+
+
+VERDICT_LABELS = {
+    "supported": "supported", "wrong_paragraph": "wrong paragraph", "unsupported": "not supported",
+    "uncited": "no reference", "unreadable_reference": "unreadable reference",
+}  # fmt: skip
+
+
+def check_html(report: CheckReport, citations: dict[str, Citation]) -> str:
+    """Each sentence of the draft in its verdict's colour, with the paragraphs that support it as chips
+    that open the paragraph in the check tab's viewer."""
+    if not report.claims:
+        return "<div class='source-empty'>No factual sentences found in the draft.</div>"
+    rows = []
+    for claim in report.claims:
+        chips = "".join(
+            chip(citations[f"{s.doc_id}#{s.para_id}"], viewer="check")
+            for s in claim.supported_by if f"{s.doc_id}#{s.para_id}" in citations
+        )  # fmt: skip
+        note = f"<div class='note'>{html.escape(claim.note)}</div>" if claim.note else ""
+        rows.append(
+            f"<div class='claim claim-{claim.verdict}'><span class='claim-verdict'>"
+            f"{VERDICT_LABELS[claim.verdict]}</span> {html.escape(claim.text)} {chips}{note}</div>"
+        )
+    return "".join(rows)
 
 
 def source_html(citation: Citation | None) -> str:
