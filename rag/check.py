@@ -33,9 +33,7 @@ SUPPORT_THRESHOLD = 1.0  # coverage + SIMILARITY_WEIGHT × similarity; fitted on
 SIMILARITY_WEIGHT = 0.75
 CANDIDATES = 6
 # Verbs that make a commitment tentative (a closed class of hedging verbs, not words from the gold set).
-HEDGES = frozenset(
-    {"explore", "consider", "examine", "assess", "study", "seek", "aim", "intend", "envisage"}
-)
+HEDGES = frozenset({"explore", "consider", "examine", "assess", "study", "seek", "aim", "intend", "envisage"})
 HEDGE_STEMS = frozenset(stem(h) for h in HEDGES)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without"})
 
@@ -142,14 +140,31 @@ class DraftChecker:
                 return doc_id
         return None
 
+    def _named_by(self, context: str) -> str | None:
+        """ "WB" (a citation marker's prefix) or "EEAS page" inside a reference names that document."""
+        prefixes = {meta.marker_prefix: doc_id for doc_id, meta in self.documents.items() if meta.marker_prefix}
+        for word in context.split():
+            if word in prefixes:
+                return prefixes[word]
+        if not context:
+            return None
+        documents, _ = self.judge.corpus.documents_named(understand(context, [], self.speller))
+        return next(iter(documents)) if len(documents) == 1 else None
+
     def _resolve(self, reference: Reference, document: str | None) -> tuple[list[ParagraphRecord], str]:
-        """The paragraphs a reference names, or why it names none."""
-        doc_id = self._document_of(reference.document) if reference.document else document
+        """The paragraphs a reference names, or why it names none. A document without printed numbers
+        ("WB p4", "EEAS page, para 4") is cited by position."""
+        doc_id = self._document_of(reference.document) if reference.document else None
         if reference.document and doc_id is None:
             return [], f"{reference.written}: no ingested document is {reference.document}"
+        doc_id = doc_id or self._named_by(reference.context) or document
+        numbered = {r.doc_id for r in self.by_key.values() if r.kind == "numbered"}
         found = []
         for number in reference.numbers:
-            holders = [r for r in self.by_key.values() if r.para_id == str(number) and r.kind == "numbered"]
+            para_id = str(number) if doc_id is None or doc_id in numbered else f"p{number}"
+            holders = [r for r in self.by_key.values() if r.para_id == para_id and r.kind != "cover_note"]
+            if doc_id is None:
+                holders = [r for r in holders if r.kind == "numbered"]
             if doc_id is not None:
                 holders = [r for r in holders if r.doc_id == doc_id]
             if not holders:
@@ -262,7 +277,7 @@ def _supporting(fits: list[Fit]) -> list[SupportingSentence]:
 
 def _names(text: str) -> set[str]:
     """Proper names and acronyms, including a sentence-initial one the parser tags as a proper noun."""
-    names = {n for n in proper_names(text) if len(n) > 1}
+    names = {re.sub(r"['’]s$", "", n) for n in proper_names(text) if len(n) > 1}  # "the EU's efforts"
     first = next(iter(parse(text)), None)
     if first is not None and first.pos_ == "PROPN" and len(first.text) > 1:
         names.add(first.text)

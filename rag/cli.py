@@ -166,7 +166,7 @@ def ask(
     click.echo(answer.answer)
     for note in answer.notes:
         click.echo(f"  note: {note}", err=True)
-    if answer.status == "answered":
+    if answer.citations:  # answered, or partial: what the documents do say, with its sources
         click.echo("\nSources:")
         for citation in answer.citations:
             document = citation.document

@@ -214,6 +214,10 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     actor, or the negation of a word; otherwise the documents do not say whether."""
     if not candidates:
         return Reading("partial", [], missing=("whether",))
+    counted = {w.lower() for w in words(question.content)} & NUMBER_WORDS
+    agreeing = [c for c in candidates if counted <= {w.lower() for w in words(c.text)}]
+    if counted and agreeing:  # "Was the first conference held in 2024?" is settled by the "first" sentence
+        candidates = agreeing
     own = question.terms
     scored = []
     for extract in candidates[:YES_CANDIDATES]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PARAGRAPH_WORD = r"(?:¶{1,2}|§|\bparagraphs?\b\.?|\bparas?\b\.?|\bpp?\b\.)"
+PARAGRAPH_WORD = r"(?:¶{1,2}|§|\bparagraphs?\b\.?|\bparas?\b\.?|\bpp?\b\.|\bp(?=\d))"  # "p4": an unnumbered page's
 NUMBERS = r"\d{1,3}(?:\s*(?:[–—-]|,|and|&|to)\s*\d{1,3})*"
 BRACKETED = re.compile(
     rf"[\(\[]([^\(\)\[\]]*(?:\([^\)]*\)[^\(\)\[\]]*)*{PARAGRAPH_WORD}\s*{NUMBERS}[^\)\]]*)[\)\]]", re.I
@@ -28,6 +28,7 @@ class Reference:
     end: int
     document: str | None  # "15047/24" or "EEAS(2024) 1367" when the reference names its document
     numbers: tuple[int, ...]
+    context: str = ""  # the reference's other words ("WB", "EEAS page"), which may name its document
 
 
 def find_references(text: str) -> list[Reference]:
@@ -43,8 +44,9 @@ def find_references(text: str) -> list[Reference]:
         for group in PARAGRAPH_NUMBERS.finditer(without_document):
             numbers += _expand(group.group(1))
         if numbers:
+            context = re.sub(r"[\(\)\[\],;]", " ", PARAGRAPH_NUMBERS.sub(" ", without_document)).strip()
             found.append(Reference(inner, match.start(), match.end(), document.group(0) if document else None,
-                                   tuple(dict.fromkeys(numbers))))  # fmt: skip
+                                   tuple(dict.fromkeys(numbers)), " ".join(context.split())))  # fmt: skip
             taken.append((match.start(), match.end()))
     return sorted(found, key=lambda r: r.start)
 

@@ -36,18 +36,24 @@ def ui_url(corpus_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
         yield url
 
 
+def _open(playwright, url: str):
+    """Debian's Chromium, headless, on the UI; screenshots go to .artifacts/screenshots."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by scripts/install.sh"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    return browser, page
+
+
 def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by scripts/install.sh"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(ui_url)
+        browser, page = _open(playwright, ui_url)
         page.fill("#question textarea", CYBER)
         page.keyboard.press("Enter")
         chips = page.locator("#chat .cite-chip")
@@ -202,12 +208,7 @@ def test_browser_checks_a_draft_and_suggests_the_right_paragraph(ui_url: str) ->
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(ui_url)
+        browser, page = _open(playwright, ui_url)
         page.get_by_role("tab", name="Check a draft").click()
         page.fill("#draft textarea", CHECK_DRAFT)
         page.locator("#draft-doc input").click()
