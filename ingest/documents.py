@@ -92,7 +92,7 @@ def read_source(path: Path, max_bytes: int | None = None) -> Source:
         raise DocumentError(path, f"is named {suffix} but its content is {KIND_NAMES[kind]}; rename it or re-export it")
     try:
         if kind == "pdf":
-            return Source(read_pdf(path), {})
+            return Source(*read_pdf(path))
         if kind == "docx":
             return Source(read_docx(path), {})
         if kind == "html":

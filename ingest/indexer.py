@@ -51,7 +51,8 @@ class IngestReport:
     def summary(self) -> str:
         counts = (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed; "
-            f"{self.total} paragraphs from {len(self.documents)} document{'s' * (len(self.documents) != 1)} in the index"
+            f"{self.total} paragraphs from {len(self.documents)} document{'' if len(self.documents) == 1 else 's'} "
+            "in the index"
         )
         if self.embedded == 0:
             return f"nothing to embed: {counts}"

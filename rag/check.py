@@ -299,6 +299,9 @@ def _actors(text: str) -> set[str]:
 def _swapped_roles(claim: str, sentence: str) -> str:
     """ "Albania will support the EU" against "the EU will support Albania": the paragraph's actor is the
     draft's object and the draft's actor is not the paragraph's."""
+    root = next((t for t in parse(claim) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB":  # "EUFOR Althea is the EU's operation": a copula has no actor
+        return ""
     claim_actors, said_actors = _actors(claim), _actors(sentence)
     claim_others = _names(claim) - claim_actors
     if claim_actors and said_actors and not claim_actors & said_actors and said_actors & claim_others:

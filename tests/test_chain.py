@@ -89,6 +89,8 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert "eu-albania-sdp#19" in _cited(yes)
     no = chain.ask("Was the Hybrid Risk Survey completed in 2019?")
     assert (no.status, no.yes_no) == ("answered", "no") and "2020" in no.answer
+    ordinal = chain.ask("Was the first Intergovernmental Conference with Albania held in October 2024?")
+    assert ordinal.yes_no == "no" and "July 2022" in ordinal.answer  # the second one was in October 2024
     weaker = chain.ask("Has Albania already joined PESCO projects?")  # ¶25: they "will explore" it
     assert weaker.status == "partial" and weaker.yes_no is None
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")

@@ -22,7 +22,8 @@ RAG = [sys.executable, "-m", "rag"]
     ("written", "document", "numbers"),
     [("(¶16)", None, (16,)), ("[¶2]", None, (2,)), ("¶¶10–11", None, (10, 11)), ("(para. 29)", None, (29,)),
      ("(paras 28 and 29)", None, (28, 29)), ("(paragraph 8)", None, (8,)), ("(15047/24, ¶12)", "15047/24", (12,)),
-     ("(EEAS(2024) 1367, para 23)", "EEAS(2024) 1367", (23,)), ("(paras 3-5)", None, (3, 4, 5))],
+     ("(EEAS(2024) 1367, para 23)", "EEAS(2024) 1367", (23,)), ("(paras 3-5)", None, (3, 4, 5)),
+     ("[WB p4]", None, (4,))],
 )  # fmt: skip
 def test_references_in_the_forms_briefings_use(written: str, document: str | None, numbers: tuple[int, ...]) -> None:
     sentence = f"The parties will meet in spring {written}."
@@ -102,3 +103,19 @@ def test_the_cli_checks_standard_input_as_json_and_gates_with_strict(corpus_sett
     long.write_text("The EU supports Albania. " * 2000)
     too_long = _rag("check", str(long), index_dir=index)
     assert too_long.returncode == 1 and "over the 20000 limit (setting RAG_MAX_DRAFT_CHARS)" in too_long.stderr.decode()
+
+
+def test_an_unnumbered_page_is_cited_by_its_marker_or_by_position_and_a_swapped_actor_is_caught(
+    chain: AnswerChain,
+) -> None:
+    draft = (
+        "The EU's military operation in Bosnia and Herzegovina is EUFOR Althea [WB p4].\n"
+        "EULEX Kosovo is the EU's largest civilian mission (EEAS page, para 4).\n"
+        "Albania will support the EU's cyber resilience through capacity building (¶19).\n"
+    )
+    by_marker, by_position, swapped = chain.check(draft, "eu-albania-sdp").claims
+    assert by_marker.verdict == by_position.verdict == "supported"
+    cited = [[(c.doc_id, c.para_id) for c in claim.cited] for claim in (by_marker, by_position)]
+    assert cited == [[("eeas-wb-cfsp-csdp", "p4")]] * 2
+    assert swapped.verdict != "supported"  # ¶19: the EU supports Albania, not the other way round
+    assert ("eu-albania-sdp", "19") not in {(s.doc_id, s.para_id) for s in swapped.supported_by}

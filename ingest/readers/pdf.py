@@ -47,7 +47,8 @@ class Line:
     page: int
 
 
-def read_pdf(path: Path) -> str:
+def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
+    """The text in the parser's convention, and the title the PDF's own metadata gives, if any."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -57,6 +58,7 @@ def read_pdf(path: Path) -> str:
             if pdf.doc.encryption is not None:
                 raise ReadError("is an encrypted PDF; save an unencrypted copy and ingest that")
             pages = [_lines(page, number) for number, page in enumerate(pdf.pages)]
+            title = str((pdf.metadata or {}).get("Title") or "").strip()
             widths = [float(page.width) for page in pdf.pages]
             heights = [float(page.height) for page in pdf.pages]
     except ReadError:
@@ -76,7 +78,8 @@ def read_pdf(path: Path) -> str:
     # the text column's right edge: where most body lines end (justified text), not the widest table row
     ends = Counter(round(line.x1) for lines in kept for line in lines if abs(line.size - body_size) < 0.5)
     right = float(ends.most_common(1)[0][0]) if ends else max(widths)
-    return _assemble([line for lines in kept for line in lines], body_size, left, right)
+    text = _assemble([line for lines in kept for line in lines], body_size, left, right)
+    return text, ({"title": title} if title and title.lower() not in ("untitled", "anonymous") else {})
 
 
 def _lines(page, number: int) -> list[Line]:
