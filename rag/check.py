@@ -193,7 +193,11 @@ class DraftChecker:
         for hit in self.search(asked.search_text, CANDIDATES, None):
             if hit.record.key not in fits:
                 fits[hit.record.key] = self.fit(asked, claim, hit.record)
-        good = sorted((f for f in fits.values() if f.supports), key=lambda f: f.score, reverse=True)
+        # A cited paragraph that matches the claim best but contradicts it (a changed figure, actor or
+        # modality) makes the claim an alteration; another paragraph is suggested only if it matches better.
+        contradicting = max((f.score for f in fits.values() if f.record in cited and f.differences), default=0.0)
+        good = sorted((f for f in fits.values() if f.supports and f.score > contradicting), key=lambda f: f.score,
+                      reverse=True)  # fmt: skip
         if good:
             verdict: Verdict = "wrong_paragraph" if cited else "uncited"
             best = good[0]
