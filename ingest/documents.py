@@ -14,7 +14,7 @@ from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
 from ingest.readers.sniff import sniff
-from rag.errors import DocumentError, ReadError
+from rag.errors import DocumentError, DraftError, ReadError
 from rag.records import DocumentMeta, ParagraphRecord, SkippedSpan
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -103,6 +103,18 @@ def read_source(path: Path, max_bytes: int | None = None) -> Source:
         return Source(data.decode("utf-8-sig"), {})
     except UnicodeDecodeError as error:
         raise DocumentError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from error
+
+
+def read_draft(path: Path, max_bytes: int, shown: str | None = None) -> str:
+    """A draft to check, from a file in any format ingest reads; a bad file is a DraftError naming it
+    (as `shown`, e.g. an upload's own name rather than its temporary path)."""
+    name = shown or str(path)
+    try:
+        return read_source(path, max_bytes).text
+    except FileNotFoundError as error:
+        raise DraftError(f"{name}: no such file") from error
+    except DocumentError as error:
+        raise DraftError(f"{name}: {error.reason}") from error
 
 
 def _slug(text: str) -> str:

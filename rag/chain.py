@@ -179,9 +179,7 @@ class AnswerChain:
                 notes.append(f"no paragraph {asked.lookup.number}: " + _paragraph_ranges(self.judge.corpus.records))
                 return _not_found(question, asked, mode, [], notes, timer, started)
         with timer.stage("retrieve"):
-            hits = search(
-                self.index, self.embed, asked.search_text, self.settings.evidence_k, doc_id, EACH_RETRIEVER_KEEPS
-            )
+            hits = self.search(asked.search_text, self.settings.evidence_k, doc_id)
         with timer.stage("judge"):
             judged = [self.judge.judge(asked, hit) for hit in hits]
         candidates = [

@@ -109,6 +109,7 @@ class DraftChecker:
         records = judge.corpus.records
         self.by_key = {r.key: r for r in records}
         self.documents = {r.doc_id: r.document for r in records}
+        self.numbered = {r.doc_id for r in records if r.kind == "numbered"}  # documents with printed numbers
 
     def check(self, draft: str, doc_id: str | None = None) -> CheckReport:
         claims = []
@@ -126,8 +127,10 @@ class DraftChecker:
         for written in [r.document for r in references if r.document] + DOCUMENT.findall(text):
             if match := self._document_of(written):
                 return match
-        question = understand(without_references(text, references) or text, [], self.speller)
-        documents, _ = self.judge.corpus.documents_named(question)
+        return self._single_document_named(without_references(text, references) or text)
+
+    def _single_document_named(self, text: str) -> str | None:
+        documents, _ = self.judge.corpus.documents_named(understand(text, [], self.speller))
         return next(iter(documents)) if len(documents) == 1 else None
 
     def _document_of(self, written: str) -> str | None:
@@ -146,10 +149,7 @@ class DraftChecker:
         for word in context.split():
             if word in prefixes:
                 return prefixes[word]
-        if not context:
-            return None
-        documents, _ = self.judge.corpus.documents_named(understand(context, [], self.speller))
-        return next(iter(documents)) if len(documents) == 1 else None
+        return self._single_document_named(context) if context else None
 
     def _resolve(self, reference: Reference, document: str | None) -> tuple[list[ParagraphRecord], str]:
         """The paragraphs a reference names, or why it names none. A document without printed numbers
@@ -158,14 +158,13 @@ class DraftChecker:
         if reference.document and doc_id is None:
             return [], f"{reference.written}: no ingested document is {reference.document}"
         doc_id = doc_id or self._named_by(reference.context) or document
-        numbered = {r.doc_id for r in self.by_key.values() if r.kind == "numbered"}
         found = []
         for number in reference.numbers:
-            para_id = str(number) if doc_id is None or doc_id in numbered else f"p{number}"
+            para_id = str(number) if doc_id is None or doc_id in self.numbered else f"p{number}"
             holders = [r for r in self.by_key.values() if r.para_id == para_id and r.kind != "cover_note"]
             if doc_id is None:
                 holders = [r for r in holders if r.kind == "numbered"]
-            if doc_id is not None:
+            else:
                 holders = [r for r in holders if r.doc_id == doc_id]
             if not holders:
                 where = f" in {self.documents[doc_id].short_title}" if doc_id in self.documents else ""
@@ -215,7 +214,7 @@ class DraftChecker:
 
     def fit(self, asked: Question, claim: str, record: ParagraphRecord) -> Fit:
         judge = self.judge
-        terms = asked.terms + tuple(t for t in asked.readings(with_names=True)[0] if t.is_name)
+        terms = asked.readings(with_names=True)[0]  # its words and its names (a claim has no history)
         coverage = judge.coverage(terms, judge.term_matches(terms, record.key)) if terms else 0.0
         paragraph_sentences = judge.corpus.sentences[record.key]
         best_text, similarity = record.text, 0.0
@@ -255,8 +254,9 @@ class DraftChecker:
                     + (f"; {marker} says '{', '.join(theirs)}'" if theirs else f"; {marker} does not")
                 )
         metadata = " ".join(filter(None, [record.document.title, record.document.partner, record.title]))
+        known = self.judge.corpus.stems[record.key] | all_stems(metadata)  # the paragraph and its document
         for name in sorted(_names(claim)):
-            if not self.judge_name(name, record, metadata) and not _spelled_out(name, said):
+            if not name_in(name, known) and not _spelled_out(name, said):
                 found.append(f"{marker} does not mention {name}")
         if bool(claim_words & NEGATIONS) != bool({w.lower() for w in words(sentence)} & NEGATIONS):
             found.append(f"the draft {'negates' if claim_words & NEGATIONS else 'does not negate'} what {marker} says")
@@ -265,9 +265,6 @@ class DraftChecker:
         if _overstated(claim, sentence):
             found.append(f'{marker} only says: "{_shorten(sentence)}"; the draft states it more firmly')
         return found
-
-    def judge_name(self, name: str, record: ParagraphRecord, metadata: str) -> bool:
-        return name_in(name, self.judge.corpus.stems[record.key] | all_stems(metadata))
 
 
 def _supporting(fits: list[Fit]) -> list[SupportingSentence]:

@@ -214,7 +214,7 @@ def _clip(text: str, width: int) -> str:
 
 def _read_draft(path: Path, settings: Settings) -> str:
     """A draft from standard input, or from a file through the ingest readers (so a PDF or DOCX works)."""
-    from rag.errors import DocumentError, DraftError
+    from rag.errors import DraftError
 
     if str(path) == "-":
         data = sys.stdin.buffer.read()
@@ -224,14 +224,9 @@ def _read_draft(path: Path, settings: Settings) -> str:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DraftError(f"standard input is not UTF-8 text (byte offset {error.start})") from error
-    from ingest.documents import read_source
+    from ingest.documents import read_draft
 
-    try:
-        return read_source(path, int(settings.max_document_mb * 1_000_000)).text
-    except FileNotFoundError as error:
-        raise DraftError(f"{path}: no such file") from error
-    except DocumentError as error:
-        raise DraftError(str(error)) from error
+    return read_draft(path, int(settings.max_document_mb * 1_000_000))
 
 
 @main.command()

@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.documents import SUPPORTED_SUFFIXES
+from ingest.documents import SUPPORTED_SUFFIXES, read_draft
 from ingest.indexer import ingest
 from rag.answer import Answer, Citation, Span
 from rag.chain import AnswerChain
@@ -29,6 +29,7 @@ EXAMPLES = [
     "What is the partnership's budget in euros?",
 ]
 DOCUMENT_COLUMNS = ["doc_id", "title", "Council ref.", "EEAS ref.", "date", "marking", "paragraphs"]
+COPY_TO_CLIPBOARD = "(text) => { navigator.clipboard.writeText(text); }"
 DRAFTING = "<i>Drafting (every sentence is checked before it is shown)…</i>"
 CSS = """
 .hidden-control { display: none !important; }
@@ -176,8 +177,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
                     source = gr.HTML(source_html(None), elem_id="source-viewer")
                     with gr.Accordion("Answer as JSON", open=False):
                         answer_json = gr.Code(language="json", elem_id="answer-json")
-            cite_key = gr.Textbox(elem_id="cite-key", elem_classes=["hidden-control"], show_label=False)
-            cite_open = gr.Button("open", elem_id="cite-open", elem_classes=["hidden-control"])
+            cite_key, cite_open = _chip_target("cite")
         with gr.Tab("Check a draft"):
             check_state = gr.State({})
             with gr.Row():
@@ -201,8 +201,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
                     check_source = gr.HTML(source_html(None), elem_id="check-viewer")
                     with gr.Accordion("Check as JSON", open=False):
                         check_json = gr.Code(language="json", elem_id="check-json")
-            check_key = gr.Textbox(elem_id="check-key", elem_classes=["hidden-control"], show_label=False)
-            check_open = gr.Button("open", elem_id="check-open", elem_classes=["hidden-control"])
+            check_key, check_open = _chip_target("check")
         with gr.Tab("Documents"):
             document_table = gr.Dataframe(
                 _document_rows(documents),
@@ -231,8 +230,8 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         check_outputs = [verdicts, corrected, check_state, check_json]
         check_button.click(check_draft, [draft_box, draft_file, draft_doc], check_outputs, api_visibility="private")
         check_open.click(show_source, [check_key, check_state], check_source, api_visibility="private")
-        copy_corrected.click(None, [corrected], None, js="(text) => { navigator.clipboard.writeText(text); }")
-        copy_button.click(None, [briefing], None, js="(text) => { navigator.clipboard.writeText(text); }")
+        copy_corrected.click(None, [corrected], None, js=COPY_TO_CLIPBOARD)
+        copy_button.click(None, [briefing], None, js=COPY_TO_CLIPBOARD)
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
         browse_doc.change(lambda d: gr.update(choices=_sections(chain, d), value=None), browse_doc, browse_section)
         browse_section.change(lambda d, s: _paragraphs_html(chain, d, s), [browse_doc, browse_section], paragraphs_view)
@@ -279,15 +278,15 @@ def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None
     return "".join(f"<p><b>{html.escape(r.label)}</b> {html.escape(r.text)}</p>" for r in records)
 
 
+def _chip_target(viewer: str) -> tuple[gr.Textbox, gr.Button]:
+    """The hidden key box and button that CHIP_SCRIPT fills and clicks for chips with data-viewer=`viewer`."""
+    key = gr.Textbox(elem_id=f"{viewer}-key", elem_classes=["hidden-control"], show_label=False)
+    return key, gr.Button("open", elem_id=f"{viewer}-open", elem_classes=["hidden-control"])
+
+
 def _draft_from(text: str, file_path: str | None, settings: Settings) -> str:
     if file_path:
-        from ingest.documents import read_source
-        from rag.errors import DraftError
-
-        try:
-            return read_source(Path(file_path), int(settings.max_document_mb * 1_000_000)).text
-        except DocumentError as error:
-            raise DraftError(f"{Path(file_path).name}: {error.reason}") from error
+        return read_draft(Path(file_path), int(settings.max_document_mb * 1_000_000), Path(file_path).name)
     return text or ""
 
 
