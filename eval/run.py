@@ -42,7 +42,7 @@ def evaluate(
             results.setdefault(mode, {})[split] = score_system(questions, run, progress)
     llm = chain.language_model()
     if baseline and llm is not None:
-        pipeline = LlamaIndexBaseline(settings, chain.embedding_model(), llm, chain.records())
+        pipeline = LlamaIndexBaseline(settings, llm, chain.records())
         for split, questions in gold.items():
             progress(f"{BASELINE_NAME}, {split}: {len(questions)} questions")
             results.setdefault(BASELINE_NAME, {})[split] = score_system(questions, pipeline.run, progress)

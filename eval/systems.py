@@ -15,7 +15,7 @@ from eval.metrics import CitedSentence, SystemOutput
 from rag.chain import AnswerChain
 from rag.llm import LLMBackend
 from rag.records import ParagraphRecord
-from rag.settings import Settings
+from rag.settings import Settings, embedding_model_dir
 from rag.text import sentences
 
 BASELINE_NAME = "llamaindex-default"
@@ -65,12 +65,14 @@ class BackendLLM(CustomLLM):
 class LlamaIndexBaseline:
     """SentenceSplitter chunks, dense top-k, CitationQueryEngine: the documented defaults."""
 
-    def __init__(self, settings: Settings, embed, llm: LLMBackend, records: list[ParagraphRecord]) -> None:
+    def __init__(self, settings: Settings, llm: LLMBackend, records: list[ParagraphRecord]) -> None:
         from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
         from llama_index.core.node_parser import SentenceSplitter
         from llama_index.core.query_engine import CitationQueryEngine
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
         documents = SimpleDirectoryReader(str(settings.corpus_dir)).load_data()
+        embed = HuggingFaceEmbedding(model_name=str(embedding_model_dir(settings.embed_model)), device="cpu")
         index = VectorStoreIndex.from_documents(documents, embed_model=embed, transformations=[SentenceSplitter()])
         wrapped = BackendLLM(backend=llm, context_window=settings.llm_context, num_output=settings.llm_max_tokens)
         self.engine = CitationQueryEngine.from_args(index, llm=wrapped, similarity_top_k=3)

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-
 from rag.answer import (
     NOT_FOUND_ANSWER,
     NOT_IN_DOCUMENTS_TOKEN,
@@ -26,6 +24,7 @@ from rag.answer import (
     Span,
 )
 from rag.check import CheckReport, DraftChecker
+from rag.embedding import Encoder
 from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
@@ -33,7 +32,7 @@ from rag.lookup import find_paragraph
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
 from rag.records import ParagraphRecord
-from rag.relevance import Corpus, Embedder, Judge, Judgement
+from rag.relevance import Embedder, Judge, Judgement
 from rag.search import SearchHit, search
 from rag.settings import Settings
 from rag.spelling import SpellingCorrector
@@ -75,12 +74,12 @@ class _Timer:
 
 
 class AnswerChain:
-    def __init__(self, settings: Settings, index: ParagraphIndex, embed: BaseEmbedding, llm: LLMBackend | None) -> None:
+    def __init__(self, settings: Settings, index: ParagraphIndex, encoder: Encoder, llm: LLMBackend | None) -> None:
         self.settings = settings
         self.index = index
-        self.embed = embed
+        self.encoder = encoder
         self.llm = llm
-        self.embedder = Embedder(embed)
+        self.embedder = Embedder(encoder)
         self._judge: Judge | None = None
         self._speller: SpellingCorrector | None = None
 
@@ -92,14 +91,14 @@ class AnswerChain:
     def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
         return self.index.records(doc_id)
 
-    def embedding_model(self) -> BaseEmbedding:
-        return self.embed
+    def embedding_model(self) -> Encoder:
+        return self.encoder
 
     def language_model(self) -> LLMBackend | None:
         return self.llm
 
     def search(self, text: str, k: int, doc_id: str | None = None) -> list[SearchHit]:
-        return search(self.index, self.embed, text, k, doc_id, EACH_RETRIEVER_KEEPS)
+        return search(self.index, self.embedder, text, k, doc_id, EACH_RETRIEVER_KEEPS)
 
     def check(self, draft: str, doc_id: str | None = None) -> CheckReport:
         """Check each sentence of a draft against the paragraphs it cites (see rag/check.py)."""
@@ -122,7 +121,7 @@ class AnswerChain:
     @property
     def judge(self) -> Judge:
         if self._judge is None:
-            self._judge = Judge(Corpus(self.index.records()), self.embedder)
+            self._judge = Judge(self.index.corpus, self.embedder)
         return self._judge
 
     @property

@@ -19,12 +19,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from rag.corpus import name_in
 from rag.nlp import parse
 from rag.question import Question, mood, understand
 from rag.reader import FREQUENCY_WORDS, MONTHS, NUMBER_WORDS
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
-from rag.relevance import Judge, name_in
+from rag.relevance import Judge
 from rag.text import all_stems, numbers, proper_names, sentences, stem, words
 from rag.verify import actors_of
 

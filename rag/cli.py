@@ -48,12 +48,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     Unchanged paragraphs keep their vectors; a failed ingest leaves the previous index as it was.
     """
     from ingest.indexer import ingest as run_ingest
-    from rag.embedding import load_embedding
+    from rag.embedding import SentenceTransformerEncoder
     from rag.errors import IngestFailedError
 
     settings = _settings(ctx)
     try:
-        report = run_ingest(list(paths) or [settings.corpus_dir], settings, lambda: load_embedding(settings))
+        report = run_ingest(
+            list(paths) or [settings.corpus_dir], settings, lambda: SentenceTransformerEncoder(settings)
+        )
     except IngestFailedError as error:
         for document_error in error.errors:  # one line per file, each saying nothing was lost
             click.echo(f"error: {document_error} (nothing ingested; the previous index is unchanged)", err=True)
@@ -125,7 +127,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None, as_json: bool) -> None:
     """Rank paragraphs for QUERY (dense + BM25, fused by reciprocal rank)."""
-    from rag.embedding import load_embedding
+    from rag.embedding import load_query_encoder
     from rag.search import search as run_search
 
     settings = _settings(ctx)
@@ -133,7 +135,7 @@ def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None
         raise UsageError("QUERY is empty")
     index = _open_index(settings)
     _check_document(index, doc_id)
-    hits = run_search(index, load_embedding(settings), query, top_k or settings.top_k, doc_id)
+    hits = run_search(index, load_query_encoder(settings), query, top_k or settings.top_k, doc_id)
     for hit in hits:
         if as_json:
             click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
@@ -289,8 +291,8 @@ def _check_document(index, doc_id: str | None) -> None:
 
 def _chain(settings: Settings, index=None):
     from rag.chain import AnswerChain
-    from rag.embedding import load_embedding
+    from rag.embedding import load_query_encoder
     from rag.llm import create_llm
 
     llm = create_llm(settings)
-    return AnswerChain(settings, index or _open_index(settings), load_embedding(settings), llm)
+    return AnswerChain(settings, index or _open_index(settings), load_query_encoder(settings), llm)

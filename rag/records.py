@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -66,3 +68,28 @@ class SkippedSpan(BaseModel):
     char_end: int
     text: str
     reason: str
+
+
+def searchable_text(record: ParagraphRecord) -> str:
+    """What is embedded and what BM25 indexes: the paragraph with its document title and section, in
+    llama-index's metadata layout (ingest's nodes produce the same text; a test holds them equal)."""
+    metadata = f"title: {record.title}\nsection: {record.section_label}".strip()
+    return f"{metadata}\n\n{record.text}".strip()
+
+
+def record_from_metadata(metadata: Mapping[str, object], text: str) -> ParagraphRecord:
+    """A record from the flat metadata an index stores beside each paragraph's text."""
+    return ParagraphRecord(
+        doc_id=str(metadata["doc_id"]),
+        title=str(metadata["title"]),
+        para_id=str(metadata["para_id"]),
+        label=str(metadata["label"]),
+        marker=str(metadata["marker"]),
+        kind=metadata["kind"],  # type: ignore[arg-type]  # validated by pydantic
+        section=json.loads(str(metadata["section_json"])),
+        text=text,
+        char_start=int(metadata["char_start"]),  # type: ignore[arg-type]
+        char_end=int(metadata["char_end"]),  # type: ignore[arg-type]
+        token_count=int(metadata["token_count"]),  # type: ignore[arg-type]
+        document=DocumentMeta.model_validate_json(str(metadata["document_json"])),
+    )

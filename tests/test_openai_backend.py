@@ -35,7 +35,7 @@ def test_generative_answer_through_an_openai_compatible_server(
     draft = backend.complete([{"role": "user", "content": "Say hello."}])
     assert draft.strip()
 
-    remote = AnswerChain(settings, chain.index, chain.embed, backend)
+    remote = AnswerChain(settings, chain.index, chain.embedding_model(), backend)
     tokens: list[str] = []
     answer = remote.ask("Which countries have a record of full alignment with the CFSP?", mode="generative",
                         on_token=tokens.append)  # fmt: skip

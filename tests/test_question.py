@@ -175,7 +175,7 @@ def test_a_pro_form_refers_back_to_the_previous_part(speller) -> None:
 
 
 def test_a_multiword_name_is_also_searched_and_matched_as_its_acronym(speller) -> None:
-    from rag.relevance import name_in
+    from rag.corpus import name_in
     from rag.text import all_stems
 
     asked = understand("What does the Arctic Council say about shipping?", [], speller)

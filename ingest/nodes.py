@@ -8,7 +8,7 @@ from pathlib import Path
 
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 
-from rag.records import DocumentMeta, ParagraphRecord
+from rag.records import ParagraphRecord
 
 # Only these metadata keys reach the embedding and BM25 text ("title: …\nsection: …\n\n<text>").
 SEARCHABLE_KEYS = ("title", "section")
@@ -61,21 +61,3 @@ def searchable_text(node: TextNode) -> str:
 def content_hash(node: TextNode) -> str:
     """Hash of exactly what is embedded: equal hashes mean the stored vector can be reused."""
     return hashlib.sha256(searchable_text(node).encode("utf-8")).hexdigest()
-
-
-def node_to_record(node: TextNode) -> ParagraphRecord:
-    metadata = node.metadata
-    return ParagraphRecord(
-        doc_id=metadata["doc_id"],
-        title=metadata["title"],
-        para_id=metadata["para_id"],
-        label=metadata["label"],
-        marker=metadata["marker"],
-        kind=metadata["kind"],
-        section=json.loads(metadata["section_json"]),
-        text=node.get_content(metadata_mode=MetadataMode.NONE),
-        char_start=int(metadata["char_start"]),
-        char_end=int(metadata["char_end"]),
-        token_count=int(metadata["token_count"]),
-        document=DocumentMeta.model_validate_json(metadata["document_json"]),
-    )

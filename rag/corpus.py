@@ -1,0 +1,85 @@
+"""What the relevance judge and the draft checker need about the indexed paragraphs, computed once.
+
+Ingest builds it with each index generation and stores it beside BM25 (see rag/index_store.py), so a
+process that answers questions loads it instead of re-reading and re-stemming every paragraph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from rag.records import ParagraphRecord
+from rag.text import all_stems, is_stop_word, name_matches, sentences, stem, words
+
+if TYPE_CHECKING:
+    from rag.question import Question
+
+
+class Corpus:
+    """What the judge needs about the indexed paragraphs: stems, words, IDF and sentence splits."""
+
+    def __init__(self, records: list[ParagraphRecord]) -> None:
+        self.records = records
+        self.stems = {r.key: evidence_stems(r) for r in records}
+        self.words = {r.key: sorted({w.lower() for w in words(r.text) if w.isalpha() and len(w) > 2}) for r in records}
+        self.sentences = {r.key: sentences(r.text) for r in records}
+        self.frequency = Counter(s for stems in self.stems.values() for s in stems)
+        self.word_counts = Counter(w.lower() for r in records for w in words(r.text) if w.isalpha())
+        self.vocabulary = frozenset(w for ws in self.words.values() for w in ws)
+        self.document_stems = {r.doc_id: document_stems(r) for r in records}
+        self.doc_of = {r.key: r.doc_id for r in records}
+        self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
+        self.short_titles = {r.doc_id: r.document.short_title for r in records}
+
+    def idf(self, term: str) -> float:
+        return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
+
+    def names_a_document(self, name: str) -> bool:
+        return any(name_in(name, stems) for stems in self.document_stems.values())
+
+    def documents_named(self, question: Question) -> tuple[set[str], set[str]]:
+        """The documents a question names by a noun phrase ("the partnership", "the EEAS Western Balkans page"),
+        and the phrase's words: a phrase headed by a kind of document here, all of whose words describe one
+        document. "EU strategy documents" is a topic, not a reference: no document here is called that."""
+        documents: set[str] = set()
+        naming: set[str] = set()
+        for head, *parts in question.phrases:
+            content = {p for p in parts if not is_stop_word(p)}
+            if head not in self.document_nouns:
+                continue
+            described = {d for d, stems in self.document_stems.items() if content <= stems}
+            if described:
+                documents |= described
+                naming |= content
+        return (documents if documents != set(self.document_stems) else set()), naming
+
+
+def document_stems(record: ParagraphRecord) -> set[str]:
+    """How a document can be named: its titles, partner and kind of source ("the EEAS page", "the SDP")."""
+    document = record.document
+    return all_stems(" ".join(filter(None, [document.title, document.short_title, document.partner,
+                                            document.source_kind])))  # fmt: skip
+
+
+def document_nouns(record: ParagraphRecord) -> set[str]:
+    """What a document is called as a thing: its kind ("web page", "Council document", "cover note") and the
+    head of its title ("… Security and Defence Partnership"), acronyms aside."""
+    document = record.document
+    title_head = (document.title or "").split()[-1:]
+    common = [w for w in words(" ".join([document.source_kind or "", *title_head])) if w.isalpha() and not w.isupper()]
+    return {stem(w) for w in common if not is_stop_word(w)}
+
+
+def evidence_stems(record: ParagraphRecord) -> set[str]:
+    document = record.document
+    context = [record.text, *record.section, record.title, document.short_title, document.partner or ""]
+    return all_stems(" ".join(filter(None, context)))
+
+
+def name_in(name: str, stems: set[str]) -> bool:
+    parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
+    significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
+    initials = "".join(p[0] for p in significant).lower() if len(significant) > 1 else ""
+    return all(name_matches(p, stems) for p in significant) or initials in stems  # "United Nations" in "the UN"
