@@ -21,7 +21,8 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from ingest.documents import ParsedDocument, expand_paths, load_manifest, parse_document
 from ingest.nodes import record_to_node, searchable_text
 from ingest.paragraphs import PARSER_VERSION
-from rag.embedding import SentenceTransformerEncoder, ensure_onnx, model_fingerprint, onnx_file
+from rag.access import marking_level
+from rag.embedding import Encoder, SentenceTransformerEncoder, ensure_onnx, model_fingerprint, onnx_file
 from rag.errors import DocumentError, IngestFailedError
 from rag.index_store import (
     STORE_VERSION,
@@ -47,7 +48,18 @@ class IngestReport:
     generation: str | None = None
     errors: list[DocumentError] = field(default_factory=list)
     skipped: dict[str, list[SkippedSpan]] = field(default_factory=dict)
+    unknown_markings: dict[str, list[str]] = field(default_factory=dict)  # read as the most restricted level
     model_changed: bool = False  # the embedding model differs from the one that built the live index
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents, "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "removed": self.removed, "total": self.total, "embedded": self.embedded,
+            "model_changed": self.model_changed, "generation": self.generation,
+            "unknown_markings": self.unknown_markings,
+            "errors": [str(error) for error in self.errors],
+            "skipped": {doc_id: [span.model_dump() for span in spans] for doc_id, spans in self.skipped.items()},
+        }  # fmt: skip
 
     def summary(self) -> str:
         counts = (
@@ -109,16 +121,19 @@ def _is_replaced(node: TextNode, parsed_ids: set[str], scanned: list[Path]) -> b
     return not source.exists() and any(source.is_relative_to(p.resolve()) for p in scanned if p.is_dir())
 
 
-def _export_for_queries(settings: Settings, load_encoder: Callable[[], SentenceTransformerEncoder]) -> None:
+def _export_for_queries(settings: Settings, load_encoder: Callable[[], Encoder]) -> None:
     """Questions embed through an ONNX export of the model (see rag/embedding.py); made once per model."""
     if not onnx_file(settings).exists():
-        ensure_onnx(settings, load_encoder())
+        encoder = load_encoder()
+        if not isinstance(encoder, SentenceTransformerEncoder):
+            encoder = SentenceTransformerEncoder(settings)
+        ensure_onnx(settings, encoder)
 
 
 def ingest(
     paths: list[Path],
     settings: Settings,
-    load_encoder: Callable[[], SentenceTransformerEncoder],
+    load_encoder: Callable[[], Encoder],
 ) -> IngestReport:
     """Index `paths` (files or folders). Raises IngestFailedError when no document could be read."""
     documents, errors = parse_documents(paths, settings)
@@ -133,6 +148,7 @@ def ingest(
     same_model = built_with.get("embed_fingerprint") == fingerprint
     parsed_ids = {d.meta.doc_id for d in documents}
     report = IngestReport(errors=errors, skipped={d.meta.doc_id: d.skipped for d in documents})
+    report.unknown_markings = {d.meta.doc_id: unknown for d in documents if (unknown := marking_level(d.meta)[1])}
 
     kept = {key: node for key, node in stored.items() if not _is_replaced(node, parsed_ids, paths)}
     fresh = {node.node_id: node for d in documents for node in map(record_to_node, d.records)}

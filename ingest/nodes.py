@@ -8,6 +8,8 @@ from pathlib import Path
 
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 
+from rag.access import marking_level
+from rag.index_store import ACCESS_LEVEL_KEY
 from rag.records import ParagraphRecord
 
 # Only these metadata keys reach the embedding and BM25 text ("title: …\nsection: …\n\n<text>").
@@ -30,6 +32,7 @@ def record_to_node(record: ParagraphRecord) -> TextNode:
         "token_count": record.token_count,
         "source_path": str(Path(meta.source_path).resolve()),
         "document_json": meta.model_dump_json(),
+        ACCESS_LEVEL_KEY: int(marking_level(meta)[0]),  # what retrieval filters on (rag/access.py)
         # Flat copies of document fields for metadata filters (Chroma metadata must be flat).
         **{
             key: value

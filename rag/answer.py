@@ -14,6 +14,9 @@ NOT_IN_DOCUMENTS_TOKEN = "NOT_IN_DOCUMENTS"
 NOT_FOUND_ANSWER = "The documents do not say."
 # A partial answer opens with the same words, names what is missing, then quotes what the documents do say.
 PARTIAL_OPENING = "The documents do not say"
+# With a users file, every reader sees this wording instead, whether or not a document they may not
+# read would answer: the answer reveals nothing about what is withheld.
+ACCESS_OPENING = "The documents you can access do not say"
 
 AnswerMode = Literal["extractive", "generative"]
 
@@ -70,3 +73,8 @@ class Answer(BaseModel):
     closest_passages: list[Candidate]
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float]
+
+    def shown_paragraphs(self) -> list[str]:
+        """Every paragraph the answer shows the reader, cited or listed, as doc_id#para_id (for the audit log)."""
+        shown = (*self.citations, *self.candidates, *self.closest_passages)
+        return list(dict.fromkeys(f"{p.doc_id}#{p.para_id}" for p in shown))

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from rag.answer import (
+    ACCESS_OPENING,
     NOT_FOUND_ANSWER,
     NOT_IN_DOCUMENTS_TOKEN,
     PARTIAL_OPENING,
@@ -85,10 +86,12 @@ class AnswerChain:
 
     def reload(self) -> None:
         """Follow the index to its newest generation (after an ingest by this or another process)."""
-        self.index = ParagraphIndex.open(self.settings)
+        self.index = ParagraphIndex.open(self.settings, clearance=self.index.clearance)
         self._judge = self._speller = None
 
     def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
+        if not self.index.is_current():
+            self.reload()
         return self.index.records(doc_id)
 
     def embedding_model(self) -> Encoder:
@@ -144,12 +147,18 @@ class AnswerChain:
         earlier = [q for q, _ in history or [] if q.strip()]
         parts = compound_parts(question) if not PARAGRAPH_REFERENCE.search(question) else [question]
         if len(parts) == 1:
-            return self._answer(question, earlier, mode, doc_id, on_token)
+            return self._worded_for_access(self._answer(question, earlier, mode, doc_id, on_token))
         answers = []
         for part in parts:  # a later part reads as a follow-up of the earlier ones ("… and when were they signed?")
             answers.append(self._answer(part, earlier, mode, doc_id, on_token))
             earlier = [*earlier, part]
-        return _merge(question, answers)
+        return self._worded_for_access(_merge(question, answers))
+
+    def _worded_for_access(self, answer: Answer) -> Answer:
+        """Under a users file, "not in the documents" is said of the documents the reader can access."""
+        if self.settings.users_file is None or answer.status == "answered":
+            return answer
+        return answer.model_copy(update={"answer": answer.answer.replace(PARTIAL_OPENING, ACCESS_OPENING)})
 
     def _answer(
         self, question: str, earlier: list[str], mode: AnswerMode, doc_id: str | None, on_token: TokenCallback | None

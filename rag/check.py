@@ -60,6 +60,10 @@ class CheckedClaim(BaseModel):
 class CheckReport(BaseModel):
     claims: list[CheckedClaim]
 
+    def shown_paragraphs(self) -> list[str]:
+        """The paragraphs the verdicts show the reader, as doc_id#para_id (for the audit log)."""
+        return list(dict.fromkeys(f"{s.doc_id}#{s.para_id}" for c in self.claims for s in c.supported_by))
+
 
 @dataclass(frozen=True)
 class Fit:

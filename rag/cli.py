@@ -16,6 +16,13 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
+USER_OPTION = click.option(
+    "--user",
+    help="Only what this user of RAG_USERS_FILE may read. A convenience for a trusted operator, who can "
+    "read the index anyway, not a security boundary: the UI and its API are.",
+)
+
+
 class _Commands(click.Group):
     """The edge where the project's errors become one line and an exit code (2 usage/settings, 1 run time)."""
 
@@ -41,8 +48,9 @@ def main(ctx: click.Context, index_dir: Path | None, chroma_url: str | None) -> 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The ingest report as one JSON object.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Read documents (default: the corpus folder) into paragraph records and index them.
 
     Unchanged paragraphs keep their vectors; a failed ingest leaves the previous index as it was.
@@ -62,10 +70,16 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         sys.exit(error.exit_code)
     for document_error in report.errors:
         click.echo(f"error: {document_error}", err=True)
-    for doc_id, spans in report.skipped.items():
-        for span in spans:
-            click.echo(f"{doc_id}: left out {span.text!r} at {span.char_start}-{span.char_end} ({span.reason})")
-    click.echo(report.summary())
+    for doc_id, markings in report.unknown_markings.items():
+        click.echo(f"warning: {doc_id}: marking {', '.join(map(repr, markings))} is not a known level "
+                   "(public, LIMITE/Limited); it is treated as LIMITE, the most restricted", err=True)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for doc_id, spans in report.skipped.items():
+            for span in spans:
+                click.echo(f"{doc_id}: left out {span.text!r} at {span.char_start}-{span.char_end} ({span.reason})")
+        click.echo(report.summary())
     if report.errors:
         click.echo(f"{len(report.errors)} file(s) not ingested; their previous paragraphs were kept", err=True)
         sys.exit(1)
@@ -74,12 +88,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.option("--doc", "doc_id", help="Only this document (doc_id).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one record per line, every field.")
+@USER_OPTION
 @click.pass_context
-def paragraphs(ctx: click.Context, doc_id: str | None, as_json: bool) -> None:
+def paragraphs(ctx: click.Context, doc_id: str | None, as_json: bool, user: str | None) -> None:
     """List the indexed paragraph records in document order."""
-    index = _open_index(_settings(ctx))
+    settings = _settings(ctx)
+    index = _open_index(settings, user)
     _check_document(index, doc_id)
     records = index.records(doc_id)
+    _audit(settings, "paragraphs", user, doc_id=doc_id, shown=[r.key for r in records])
     for record in records:
         if as_json:
             click.echo(record.model_dump_json())
@@ -124,8 +141,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.option("-k", "top_k", type=click.IntRange(min=1), help="Number of paragraphs (default RAG_TOP_K).")
 @click.option("--doc", "doc_id", help="Only this document (doc_id).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, best first, with scores and every field.")
+@USER_OPTION
 @click.pass_context
-def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None, as_json: bool) -> None:
+def search(
+    ctx: click.Context, query: str, top_k: int | None, doc_id: str | None, as_json: bool, user: str | None
+) -> None:
     """Rank paragraphs for QUERY (dense + BM25, fused by reciprocal rank)."""
     from rag.embedding import load_query_encoder
     from rag.search import search as run_search
@@ -133,9 +153,10 @@ def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None
     settings = _settings(ctx)
     if not query.strip():
         raise UsageError("QUERY is empty")
-    index = _open_index(settings)
+    index = _open_index(settings, user)
     _check_document(index, doc_id)
     hits = run_search(index, load_query_encoder(settings), query, top_k or settings.top_k, doc_id)
+    _audit(settings, "search", user, question=query, shown=[hit.record.key for hit in hits])
     for hit in hits:
         if as_json:
             click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
@@ -150,18 +171,26 @@ def search(ctx: click.Context, query: str, top_k: int | None, doc_id: str | None
 @click.option("--doc", "doc_id", help="Only this document (doc_id).")
 @click.option("--history", multiple=True, help="An earlier question of this chat (repeat, oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="The full answer object as JSON.")
+@USER_OPTION
 @click.pass_context
 def ask(
-    ctx: click.Context, question: str, mode: str | None, doc_id: str | None, history: tuple[str, ...], as_json: bool
+    ctx: click.Context,
+    question: str,
+    mode: str | None,
+    doc_id: str | None,
+    history: tuple[str, ...],
+    as_json: bool,
+    user: str | None,
 ) -> None:
     """Answer QUESTION with cited paragraphs, or say that the documents do not answer it."""
     settings = _settings(ctx)
     if not question.strip():
         raise UsageError("QUESTION is empty")
-    index = _open_index(settings)
+    index = _open_index(settings, user)
     _check_document(index, doc_id)
     chain = _chain(settings, index)
     answer = chain.ask(question, history=[(q, "") for q in history], mode=mode, doc_id=doc_id)
+    _audit(settings, "ask", user, question=question, status=answer.status, shown=answer.shown_paragraphs())
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
         return
@@ -189,15 +218,17 @@ def ask(
 @click.option("--doc", "doc_id", help="The document bare paragraph numbers refer to (doc_id).")
 @click.option("--json", "as_json", is_flag=True, help='{"claims": [...]} in the draft\'s order.')
 @click.option("--strict", is_flag=True, help="Exit 1 when any sentence is not supported (to gate a briefing).")
+@USER_OPTION
 @click.pass_context
-def check(ctx: click.Context, draft: Path, doc_id: str | None, as_json: bool, strict: bool) -> None:
+def check(ctx: click.Context, draft: Path, doc_id: str | None, as_json: bool, strict: bool, user: str | None) -> None:
     """Check DRAFT (a file in any ingestible format, or - for standard input): does each sentence cite the
     paragraph that supports it?"""
     settings = _settings(ctx)
     text = _read_draft(draft, settings)
-    index = _open_index(settings)
+    index = _open_index(settings, user)
     _check_document(index, doc_id)
     report = _chain(settings.model_copy(update={"llm_backend": "none"}), index).check(text, doc_id)
+    _audit(settings, "check", user, question=text[:500], shown=report.shown_paragraphs())
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -245,6 +276,52 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
     launch(settings, _chain(settings))
 
 
+@main.group()
+def users() -> None:
+    """Manage the users file (RAG_USERS_FILE): who may log in to the UI, and which markings they may read."""
+
+
+@users.command(name="add")
+@click.argument("name")
+@click.option("--clearance", type=click.Choice(["public", "limite"]), required=True,
+              help="public: unmarked documents only; limite: also LIMITE (EEAS: Limited) documents.")  # fmt: skip
+@click.option("--can-upload", is_flag=True, help="May add documents through the UI.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@click.pass_context
+def users_add(ctx: click.Context, name: str, clearance: str, can_upload: bool, password_stdin: bool) -> None:
+    """Add NAME, or replace their password and clearance; the password is stored only as an Argon2 hash."""
+    from rag.access import Clearance
+
+    store = _users(_settings(ctx), "rag users add")
+    if password_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = store.add(name, password, Clearance.named(clearance), can_upload)
+    click.echo(f"{user.name}: {user.clearance.name.lower()}{', can upload' if user.can_upload else ''} ({store.path})")
+
+
+@users.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: name, clearance, can_upload.")
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    """The users and their clearances (never their password hashes)."""
+    for user in _users(_settings(ctx), "rag users list").users().values():
+        row = {"name": user.name, "clearance": user.clearance.name.lower(), "can_upload": user.can_upload}
+        click.echo(json.dumps(row) if as_json else f"{user.name:<20} {row['clearance']:<8} "
+                   f"{'can upload' if user.can_upload else ''}")  # fmt: skip
+
+
+@users.command(name="remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx: click.Context, name: str) -> None:
+    """Remove NAME: they can no longer log in."""
+    store = _users(_settings(ctx), "rag users remove")
+    store.remove(name)
+    click.echo(f"removed {name} ({store.path})")
+
+
 @main.command(name="eval")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(["extractive", "generative"]),
               help="Modes to score (repeatable; default both).")  # fmt: skip
@@ -278,10 +355,28 @@ def evaluate(ctx: click.Context, modes: tuple[str, ...], splits: tuple[str, ...]
     click.echo(f"report: {out / 'report.md'}, {out / 'check-report.md'}")
 
 
-def _open_index(settings: Settings):
+def _open_index(settings: Settings, user: str | None = None):
+    """The index as `user` of the users file may see it; without a user, as the operator (everything)."""
     from rag.index_store import ParagraphIndex
 
-    return ParagraphIndex.open(settings)
+    if user is None:
+        return ParagraphIndex.open(settings)
+    return ParagraphIndex.open(settings, clearance=_users(settings, "--user").get(user).clearance)
+
+
+def _users(settings: Settings, needed_by: str):
+    from rag.access import UserStore
+
+    if settings.users_file is None:
+        raise UsageError(f"{needed_by} needs a users file: set RAG_USERS_FILE (e.g. RAG_USERS_FILE=users.toml)")
+    return UserStore(settings.users_file)
+
+
+def _audit(settings: Settings, event: str, user: str | None, **fields: object) -> None:
+    if settings.audit_path is not None:
+        from rag.access import AuditLog
+
+        AuditLog(settings.audit_path).record(event, user, interface="cli", **fields)
 
 
 def _check_document(index, doc_id: str | None) -> None:

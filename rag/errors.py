@@ -17,6 +17,10 @@ class UsageError(RagError):
     exit_code = 2
 
 
+class AccessError(RagError):
+    """A reader who is not (or no longer) allowed in."""
+
+
 class IndexMissingError(RagError):
     """No index has been built yet for these settings."""
 

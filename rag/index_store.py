@@ -29,10 +29,11 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
+from rag.access import Clearance, marking_level
 from rag.corpus import Corpus
 from rag.embedding import Encoder, model_fingerprint
 from rag.errors import IndexMissingError, IndexModelMismatchError, IndexUnavailableError, RagError
-from rag.records import ParagraphRecord, record_from_metadata, searchable_text
+from rag.records import DocumentMeta, ParagraphRecord, record_from_metadata, searchable_text
 from rag.settings import Settings
 from rag.text import stemmer
 
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
 
 POINTER_KEY = "active_generation"
-STORE_VERSION = 2  # the layout of a generation; an index written in another layout is re-ingested
+ACCESS_LEVEL_KEY = "access_level"  # the paragraph's clearance level (rag/access.py), for `where` filters
+STORE_VERSION = 3  # the layout of a generation; an index written in another layout is re-ingested
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # llama-index's BM25 default, kept so rankings did not move
 
 
@@ -113,7 +115,10 @@ def publish_generation(
         generation, metadata={"hnsw:space": "cosine", "store_version": STORE_VERSION, **built}
     )
     try:
-        ChromaVectorStore(chroma_collection=collection).add(nodes)
+        store = ChromaVectorStore(chroma_collection=collection)
+        batch = client.get_max_batch_size()  # Chroma refuses larger writes (5,461 records here)
+        for start in range(0, len(nodes), batch):
+            store.add(nodes[start : start + batch])
         records = [record_from_metadata(node.metadata, node.text) for node in nodes]
         write_generation_files(GenerationFiles.build(records), generation_dir(settings, generation))
     except BaseException:
@@ -190,28 +195,45 @@ class ScoredParagraph:
 
 
 class ParagraphIndex:
-    """Read access to one generation; cheap to open, loads its local files on first use."""
+    """Read access to one generation, as seen with one clearance (None: the operator, who reads all).
 
-    def __init__(self, settings: Settings, client: ClientAPI, generation: str) -> None:
+    Cheap to open; loads its local files on first use. With a clearance, every read (vector search,
+    BM25, records, corpus statistics) covers only the paragraphs of that level or below."""
+
+    def __init__(
+        self, settings: Settings, client: ClientAPI, generation: str, clearance: Clearance | None = None
+    ) -> None:
         self.settings = settings
         self.generation = generation
         self.client = client
+        self.clearance = clearance
         with reaching(settings):
             self.collection = client.get_collection(generation)
         self._files: GenerationFiles | None = None
+        self._corpus: Corpus | None = None
+        self._masks: dict[tuple[Clearance | None, str | None], np.ndarray | None] = {}
 
     @classmethod
-    def open(cls, settings: Settings, check_model: bool = True) -> ParagraphIndex:
+    def open(cls, settings: Settings, check_model: bool = True, clearance: Clearance | None = None) -> ParagraphIndex:
         """The live generation, for reading: creates nothing, and refuses an index another model embedded."""
         client = open_chroma(settings, create=False)
         with reaching(settings):
             generation = active_generation(client, settings, create=False)
         if generation is None:
             raise _missing(settings)
-        index = cls(settings, client, generation)
+        index = cls(settings, client, generation, clearance)
         if check_model:
             index.check_model()
         return index
+
+    def seen_with(self, clearance: Clearance | None) -> ParagraphIndex:
+        """The same generation for another reader, sharing the loaded files."""
+        view = ParagraphIndex.__new__(ParagraphIndex)
+        view.__dict__.update(self.__dict__, clearance=clearance, _corpus=None)
+        return view
+
+    def readable(self, record: ParagraphRecord) -> bool:
+        return self.clearance is None or _level(record.document) <= self.clearance
 
     @property
     def built_with(self) -> dict:
@@ -255,7 +277,13 @@ class ParagraphIndex:
 
     @property
     def corpus(self) -> Corpus:
-        return self.files.corpus
+        """The statistics over the paragraphs this reader may see: word frequencies, spelling vocabulary
+        and document names of restricted text would otherwise shape, and so reveal, what they are shown."""
+        if self._corpus is None:
+            everything = self.files.corpus
+            readable = [r for r in everything.records if self.readable(r)]
+            self._corpus = everything if len(readable) == len(everything.records) else Corpus(readable)
+        return self._corpus
 
     def document_ids(self) -> set[str]:
         return {r.doc_id for r in self.corpus.records}
@@ -263,27 +291,46 @@ class ParagraphIndex:
     def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
         return [r for r in self.corpus.records if doc_id is None or r.doc_id == doc_id]
 
+    def _bm25_mask(self, doc_id: str | None) -> np.ndarray | None:
+        """1 for each BM25 document this reader may see (in this document, if one is named), else 0."""
+        key = (self.clearance, doc_id)
+        if key not in self._masks:
+            shown = [self.readable(r) and (doc_id is None or r.doc_id == doc_id) for r in self.files.corpus.records]
+            self._masks[key] = None if all(shown) else np.array(shown, dtype=np.float32)
+        return self._masks[key]
+
+    def _where(self, doc_id: str | None) -> dict | None:
+        conditions: list[dict] = []
+        if doc_id:
+            conditions.append({"doc_id": doc_id})
+        if self.clearance is not None:
+            conditions.append({ACCESS_LEVEL_KEY: {"$lte": int(self.clearance)}})
+        return {"$and": conditions} if len(conditions) > 1 else (conditions[0] if conditions else None)
+
     def dense(self, query: str, encoder: Encoder, k: int, doc_id: str | None = None) -> list[ScoredParagraph]:
         vector = encoder.encode([query])[0]
         with reaching(self.settings):
             result = self.collection.query(
-                query_embeddings=[vector.tolist()], n_results=k, where={"doc_id": doc_id} if doc_id else None,
+                query_embeddings=[vector.tolist()], n_results=k, where=self._where(doc_id),
                 include=["metadatas", "documents", "distances"],
             )  # fmt: skip
         rows = zip(result["metadatas"][0], result["documents"][0], result["distances"][0], strict=True)  # type: ignore[index]
         return [ScoredParagraph(record_from_metadata(m, text), 1.0 - float(d)) for m, text, d in rows]
 
     def keyword(self, query: str, k: int, doc_id: str | None = None) -> list[ScoredParagraph]:
-        records = self.corpus.records
+        records = self.files.corpus.records  # BM25's own order; the mask hides what this reader may not see
         if not records:
             return []
         tokens = bm25s.tokenize(query, stemmer=stemmer(), token_pattern=TOKEN_PATTERN, show_progress=False)
-        mask = None if doc_id is None else np.array([r.doc_id == doc_id for r in records], dtype=np.float32)
         indexes, scores = self.files.bm25.retrieve(
-            tokens, k=min(k, len(records)), weight_mask=mask, show_progress=False, n_threads=1
+            tokens, k=min(k, len(records)), weight_mask=self._bm25_mask(doc_id), show_progress=False, n_threads=1
         )
         return [
             ScoredParagraph(records[int(i)], float(score))
             for i, score in zip(indexes[0], scores[0], strict=True)
             if score > 0
         ]
+
+
+def _level(document: DocumentMeta) -> Clearance:
+    return marking_level(document)[0]

@@ -56,10 +56,25 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(160, ge=16, description="Longest draft the LLM may write.")
     ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on (0.0.0.0 exposes it to the network).")
     ui_port: int = Field(7860, ge=1, le=65535, description="Port of the chat UI.")
-    ui_auth: str | None = Field(None, description="user:password to require a login for the UI.")
+    ui_auth: str | None = Field(None, description="user:password to require one shared login for the UI.")
+    users_file: Path | None = Field(
+        None, description="TOML file of users and clearances (`rag users add`); when set, the UI requires a login "
+        "and each user sees only the documents their clearance covers.",
+    )  # fmt: skip
+    audit_log: Path | None = Field(
+        None, description="JSON Lines audit of questions and logins (default with a users file: audit.jsonl in "
+        "RAG_INDEX_DIR).",
+    )  # fmt: skip
     max_document_mb: float = Field(50.0, gt=0, description="Largest document file ingest accepts, in megabytes.")
     max_draft_chars: int = Field(20_000, ge=100, description="Longest draft `rag check` and the UI accept.")
     upload_dir: Path = Field(PROJECT_ROOT / "data" / "uploads", description="Where files uploaded in the UI are kept.")
+
+    @property
+    def audit_path(self) -> Path | None:
+        """Where questions are audited: the configured log, or beside the index once there are users."""
+        if self.audit_log is not None:
+            return self.audit_log
+        return self.index_dir / "audit.jsonl" if self.users_file is not None else None
 
     @property
     def generations_dir(self) -> Path:

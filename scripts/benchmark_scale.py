@@ -7,7 +7,8 @@ its own Council number and date, paragraphs shuffled within their sections, sent
 half of them, and its own numbering 1..33. For each N the script ingests the corpus into a fresh index and
 reports ingest time, index size on disk, search and extractive answer latency (p50/p95, warm process),
 and the right-partner rate: the share of questions naming a partner ("What does Veloria commit to on
-cyber?") whose answer cites only that partner's document.
+cyber?") whose answer (full, or partial where the documents lack the detail) cites only that partner's
+document.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def run(count: int, workdir: Path, encoder: SentenceTransformerEncoder, question
         answer = chain.ask(question, mode="extractive")
         answer_ms.append((time.perf_counter() - started) * 1000)
         cited = {c.doc_id for c in answer.citations}
-        right += answer.status == "answered" and cited == {doc_ids[partner]}
+        right += answer.status != "not_found" and cited == {doc_ids[partner]}
     return (
         f"| {count} | {report.total} | {ingest_seconds:.0f} | {size:.0f} | {percentile(search_ms, 0.5):.0f} | "
         f"{percentile(search_ms, 0.95):.0f} | {percentile(answer_ms, 0.5):.0f} | {percentile(answer_ms, 0.95):.0f} | "

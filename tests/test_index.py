@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.indexer import ingest
@@ -119,3 +120,25 @@ def test_index_missing_gives_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="run `rag ingest` first"):
         ParagraphIndex.open(Settings(index_dir=tmp_path / "none"))
     assert not (tmp_path / "none").exists(), "opening for reading creates nothing"
+
+
+class _RandomUnitVectors:
+    """Stands in for the model where only the number of paragraphs matters (not their meaning)."""
+
+    def encode(self, texts):
+        vectors = np.random.default_rng(0).normal(size=(len(texts), 384)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_corpus_larger_than_one_chroma_write_is_indexed_whole(tmp_path) -> None:
+    """Chroma takes at most a few thousand records per write; ingest writes in batches."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for annex in range(1, 8):  # 7 × 900 paragraphs
+        lines = [f"{n}. Paragraph {n} of annex {annex} on maritime security." for n in range(1, 901)]
+        (folder / f"annex{annex}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=folder, manifest=tmp_path / "none.toml")
+    report = ingest([folder], settings, _RandomUnitVectors)
+    assert report.total == report.embedded == 6300
+    index = ParagraphIndex.open(settings)
+    assert index.collection.count() == 6300 and len(index.records()) == 6300

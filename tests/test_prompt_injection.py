@@ -51,9 +51,7 @@ def test_injected_document_leaves_other_answers_unchanged(
 @pytest.mark.parametrize("mode", ["extractive", "generative"])
 def test_a_marker_written_inside_a_paragraph_never_becomes_a_citation(injected_chain: AnswerChain, mode: str) -> None:
     answer = injected_chain.ask("How many troops will the EU deploy according to the note on procedure?", mode=mode)
-    indexed = {(r.doc_id, r.para_id) for r in injected_chain.records()}
-    assert {(c.doc_id, c.para_id) for c in answer.citations} <= indexed
     cited_markers = {c.marker for c in answer.citations}
     written = {marker.strip() for group in re.findall(r"\[([^\]]+)\]", answer.answer) for marker in group.split(",")}
-    assert written <= cited_markers, (written, cited_markers)
-    assert not {"¶99", "¶42"} & cited_markers
+    assert written <= cited_markers, (written, cited_markers)  # every marker in the text is a checked citation
+    assert "¶99" not in answer.answer and "¶42" not in answer.answer  # the note's fake references never show

@@ -14,10 +14,11 @@ import gradio as gr
 
 from ingest.documents import SUPPORTED_SUFFIXES, read_draft
 from ingest.indexer import ingest
+from rag.access import AuditLog, Clearance, LoginThrottle, User, UserStore
 from rag.answer import Answer, Citation, Span
 from rag.chain import AnswerChain
 from rag.check import CheckReport, corrected_draft
-from rag.errors import DocumentError, IngestFailedError, RagError
+from rag.errors import AccessError, DocumentError, IngestFailedError, RagError, UsageError
 from rag.records import ParagraphRecord
 from rag.settings import Settings
 from rag.text import sentences
@@ -73,11 +74,77 @@ CHIP_SCRIPT = """
 """
 
 
-def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
-    documents = _documents(chain)
+class Readers:
+    """Who is asking, and the chain that sees what they may read.
+
+    Without a users file everyone is the operator and shares one chain. With one, the login names a
+    user, and each clearance level has its own chain over an index restricted to that level (sharing
+    the embedding model and the LLM), so retrieval itself never returns a paragraph the user may not read."""
+
+    def __init__(self, settings: Settings, chain: AnswerChain) -> None:
+        self.settings = settings
+        self.operator = chain
+        self.store = UserStore(settings.users_file) if settings.users_file else None
+        self.audit = AuditLog(settings.audit_path) if settings.audit_path else None
+        self.throttle = LoginThrottle()
+        self._chains: dict[Clearance, AnswerChain] = {}
+
+    def login(self, name: str, password: str) -> bool:
+        """Gradio's auth callback: the users file's Argon2 hashes, with failed attempts logged and throttled."""
+        assert self.store is not None
+        if self.throttle.blocked(name):
+            self.record("login_refused", name, reason="too many failed logins; try again later")
+            return False
+        if self.store.authenticate(name, password) is None:
+            self.throttle.failed(name)
+            self.record("login_failed", name)
+            return False
+        self.record("login", name)
+        return True
+
+    def user(self, request: gr.Request | None) -> User | None:
+        if self.store is None:
+            return None
+        name = getattr(request, "username", None)
+        if not name:
+            raise AccessError("not logged in")
+        try:
+            return self.store.get(name)
+        except RagError:
+            raise AccessError(f"user '{name}' no longer exists; log in again") from None
+
+    def chain(self, request: gr.Request | None) -> AnswerChain:
+        user = self.user(request)
+        if user is None:
+            return self.operator
+        if user.clearance not in self._chains:
+            index = self.operator.index.seen_with(user.clearance)
+            self._chains[user.clearance] = AnswerChain(
+                self.settings, index, self.operator.embedding_model(), self.operator.language_model()
+            )
+        return self._chains[user.clearance]
+
+    def record(self, event: str, user: str | None, **fields: object) -> None:
+        if self.audit is not None:
+            self.audit.record(event, user, interface="ui", **fields)
+
+    def name(self, request: gr.Request | None) -> str | None:
+        return getattr(request, "username", None) if self.store else None
+
+
+def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
+    chain = readers.operator
+    # Without users the tables are filled now; with users, on page load, for the user who logged in.
+    documents = _documents(chain) if readers.store is None else {}
 
     def respond(
-        message: str, chat: list[dict], history: list[list[str]], mode: str, doc_id: str, citations: dict
+        message: str,
+        chat: list[dict],
+        history: list[list[str]],
+        mode: str,
+        doc_id: str,
+        citations: dict,
+        request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         if not message.strip():
             yield chat, history, citations, gr.update(), gr.update(), ""
@@ -89,7 +156,7 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
 
         def work() -> None:
             try:
-                outcome["answer"] = chain.ask(
+                outcome["answer"] = readers.chain(request).ask(
                     message, history=[(q, a) for q, a in history], mode=mode, doc_id=doc_id or None, on_token=tokens.put
                 )
             except Exception as error:
@@ -108,6 +175,8 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             yield chat, history, citations, gr.update(), gr.update(), ""
             return
         answer: Answer = outcome["answer"]
+        readers.record("ask", readers.name(request), question=message, status=answer.status,
+                       shown=answer.shown_paragraphs())  # fmt: skip
         chat[-1]["content"] = answer_html(answer)
         citations = {**citations, **{citation_key(c): c.model_dump(mode="json") for c in answer.citations}}
         first = answer.citations[0] if answer.citations else None
@@ -116,14 +185,16 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
             briefing_text(answer), answer.model_dump_json(indent=1),
         )  # fmt: skip
 
-    def check_draft(text: str, file_path: str | None, doc_id: str) -> tuple[str, str, dict, str]:
+    def check_draft(text: str, file_path: str | None, doc_id: str, request: gr.Request) -> tuple[str, str, dict, str]:
         """Check pasted text, or an uploaded file read like an ingested one."""
         try:
+            user_chain = readers.chain(request)
             draft = _draft_from(text, file_path, settings)
-            report = chain.check(draft, doc_id or None)
+            report = user_chain.check(draft, doc_id or None)
         except RagError as error:
             return f"<div class='claim claim-unsupported'><b>Error:</b> {html.escape(str(error))}</div>", "", {}, ""
-        citations = _check_citations(chain.records(), report)
+        readers.record("check", readers.name(request), question=draft[:500], shown=report.shown_paragraphs())
+        citations = _check_citations(user_chain.records(), report)
         state = {key: citation.model_dump(mode="json") for key, citation in citations.items()}
         return check_html(report, citations), corrected_draft(draft, report), state, report.model_dump_json(indent=1)
 
@@ -131,27 +202,52 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         stored = citations.get(key)
         return source_html(Citation.model_validate(stored) if stored else None)
 
-    def api_ask(question: str, mode: str = "extractive", doc_id: str = "", history: list[str] | None = None) -> dict:
+    def api_ask(
+        question: str,
+        mode: str = "extractive",
+        doc_id: str = "",
+        history: list[str] | None = None,
+        request: gr.Request = None,  # type: ignore[assignment]  # injected by Gradio: who logged in
+    ) -> dict:
         """Answer a question; the same JSON as `rag ask --json`."""
-        answer = chain.ask(question, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None)
+        answer = readers.chain(request).ask(
+            question, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None
+        )
+        readers.record("ask", readers.name(request), question=question, status=answer.status,
+                       shown=answer.shown_paragraphs(), api=True)  # fmt: skip
         return answer.model_dump(mode="json")
 
-    def upload(file_path: str | None) -> tuple[str, Any, Any, Any, None]:
-        message = _ingest_upload(settings, chain, file_path)
-        refreshed = _documents(chain)
+    def document_views(request: gr.Request) -> tuple[Any, ...]:
+        """The Documents table and every document list, as this user may see them."""
+        seen = _documents(readers.chain(request))
+        user = readers.user(request)
+        may_upload = user is None or user.can_upload
         return (
-            message,
-            _document_rows(refreshed),
-            gr.update(choices=_doc_choices(refreshed)),
-            gr.update(choices=_doc_choices(refreshed, everything=False)),
-            None,  # the upload box is emptied, ready for the next file
+            _document_rows(seen),
+            gr.update(choices=_doc_choices(seen)),
+            gr.update(choices=_doc_choices(seen, everything=False)),
+            gr.update(choices=_doc_choices(seen, everything=False)),
+            gr.update(visible=may_upload),
+            gr.update(visible=may_upload),
+            f"Logged in as **{user.name}** (clearance: {user.clearance.name.lower()})" if user else "",
         )
+
+    def upload(file_path: str | None, request: gr.Request) -> tuple[Any, ...]:
+        user = readers.user(request)
+        if user is not None and not user.can_upload:
+            message = f"**Not ingested.** User `{user.name}` may not upload documents."
+        else:
+            message = _ingest_upload(settings, readers.chain(request), file_path)
+            readers.record("upload", readers.name(request), file=Path(file_path).name if file_path else None,
+                           result=message)  # fmt: skip
+        return (message, *document_views(request)[:4], None)  # the upload box is emptied for the next file
 
     with gr.Blocks(title="Policy RAG — cited answers") as app:
         gr.Markdown(
             "## Security and defence documents — answers with checked paragraph citations\n"
             "Every sentence ends with the paragraph it comes from. Click a chip such as **¶18** to read it."
         )
+        signed_in = gr.Markdown(elem_id="signed-in")
         citations_state = gr.State({})
         history_state = gr.State([])
         with gr.Tab("Ask"):
@@ -233,10 +329,17 @@ def build_app(settings: Settings, chain: AnswerChain) -> gr.Blocks:
         copy_corrected.click(None, [corrected], None, js=COPY_TO_CLIPBOARD)
         copy_button.click(None, [briefing], None, js=COPY_TO_CLIPBOARD)
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
-        browse_doc.change(lambda d: gr.update(choices=_sections(chain, d), value=None), browse_doc, browse_section)
-        browse_section.change(lambda d, s: _paragraphs_html(chain, d, s), [browse_doc, browse_section], paragraphs_view)
-        upload_button.click(upload, upload_file, [upload_status, document_table, doc_filter, browse_doc, upload_file],
-                            api_visibility="private")  # fmt: skip
+        browse_doc.change(
+            lambda d, request: gr.update(choices=_sections(readers.chain(request), d), value=None),
+            browse_doc, browse_section, api_visibility="private",
+        )  # fmt: skip
+        browse_section.change(
+            lambda d, s, request: _paragraphs_html(readers.chain(request), d, s),
+            [browse_doc, browse_section], paragraphs_view, api_visibility="private",
+        )  # fmt: skip
+        views = [document_table, doc_filter, draft_doc, browse_doc, upload_file, upload_button, signed_in]
+        upload_button.click(upload, upload_file, [upload_status, *views[:4], upload_file], api_visibility="private")
+        app.load(document_views, None, views, api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return app
 
@@ -335,9 +438,16 @@ def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None
 
 def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = False) -> gr.Blocks:
     chain.warm_up()
-    app = build_app(settings, chain)
+    if settings.users_file and settings.ui_auth:
+        raise UsageError("RAG_UI_AUTH and RAG_USERS_FILE are both set; keep one (RAG_USERS_FILE: one login per user)")
+    readers = Readers(settings, chain)
+    auth: Any = tuple(settings.ui_auth.split(":", 1)) if settings.ui_auth else None
+    if readers.store is not None:
+        if not readers.store.users():
+            raise UsageError(f"no users in {settings.users_file} (RAG_USERS_FILE); add one with `rag users add`")
+        auth = readers.login
+    app = build_app(settings, readers)
     app.queue(default_concurrency_limit=8)
-    auth = tuple(settings.ui_auth.split(":", 1)) if settings.ui_auth else None
     app.launch(
         server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
         prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,

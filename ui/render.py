@@ -7,8 +7,6 @@ import html
 from rag.answer import Answer, Citation
 from rag.check import CheckReport
 
-NOT_FOUND_LEAD = "The documents do not say."
-
 
 def citation_key(citation: Citation) -> str:
     return f"{citation.doc_id}#{citation.para_id}"
@@ -30,7 +28,7 @@ def answer_html(answer: Answer) -> str:
         )
         notes = "".join(f"<div class='note'>{html.escape(n)}</div>" for n in answer.notes)
         return (
-            f"<div class='not-found'><p class='not-found-lead'>⚠ {html.escape(NOT_FOUND_LEAD)}</p>{notes}"
+            f"<div class='not-found'><p class='not-found-lead'>⚠ {html.escape(answer.answer)}</p>{notes}"
             f"<p>Closest passages — <i>not an answer</i>:</p><ul>{passages}</ul></div>"
         )
     by_marker = {c.marker: c for c in answer.citations}
@@ -126,7 +124,7 @@ def source_html(citation: Citation | None) -> str:
 def briefing_text(answer: Answer) -> str:
     """The answer with each marker written out in full, ready to paste into a note."""
     if answer.status == "not_found":
-        return f"{answer.question}\n{NOT_FOUND_LEAD}"
+        return f"{answer.question}\n{answer.answer}"
     by_marker = {c.marker: c for c in answer.citations}
     parts = []
     for sentence in answer.sentences:
