@@ -25,7 +25,7 @@ from rag.answer import (
     Span,
 )
 from rag.check import CheckReport, DraftChecker
-from rag.embedding import Encoder
+from rag.embedding import Encoder, vocabulary_words
 from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
@@ -130,7 +130,7 @@ class AnswerChain:
     @property
     def speller(self) -> SpellingCorrector:
         if self._speller is None:
-            self._speller = SpellingCorrector(self.judge.corpus.word_counts.elements())
+            self._speller = SpellingCorrector(self.judge.corpus.word_counts.elements(), vocabulary_words(self.settings))
         return self._speller
 
     def ask(

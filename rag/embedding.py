@@ -128,6 +128,16 @@ def _max_seq_length(folder: Path) -> int:
     return int(json.loads(config.read_text()).get("max_seq_length", 512)) if config.exists() else 512
 
 
+def vocabulary_words(settings: Settings) -> frozenset[str]:
+    """The whole words of the model's WordPiece vocabulary (about 20,000 for MiniLM): a general list of
+    English words as used on the web, which pyspellchecker's list lacks some of ("cyber", "defence")."""
+    vocab = embedding_model_dir(settings.embed_model) / "vocab.txt"
+    if not vocab.exists():
+        return frozenset()
+    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if len(w) >= 3 and w.isalpha() and w.islower())
+
+
 def _offline() -> None:
     # Set here, not at import, so importing the package never touches the model or the network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

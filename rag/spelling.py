@@ -1,7 +1,8 @@
 """Correct misspelt words in a question without touching real words or names.
 
-A word is changed only when it is neither an English word (pyspellchecker's frequency list) nor a word
-of the corpus, and it is not capitalised (names stay as written so an unknown name stays unknown).
+A word is changed only when it is neither an English word (pyspellchecker's frequency list, or a whole
+word of the embedding model's tokenizer vocabulary, which knows "cyber" and "defence") nor a word of the
+corpus, and it is not capitalised (names stay as written so an unknown name stays unknown).
 Corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one edit, two for long
 words, transpositions included), then a word the corpus spells out in full ("econ" → "economic"), then
 pyspellchecker's English list.
@@ -19,16 +20,17 @@ WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 
 class SpellingCorrector:
-    def __init__(self, corpus_words: Iterable[str]) -> None:
+    def __init__(self, corpus_words: Iterable[str], known_words: Iterable[str] = ()) -> None:
         from spellchecker import SpellChecker
 
         self.corpus = Counter(word.lower() for word in corpus_words if word.isalpha())
+        self.known_words = frozenset(known_words)
         self.english = SpellChecker(language="en", distance=1)
         self.in_corpus = SpellChecker(language=None, distance=1)
         self.in_corpus.word_frequency.load_words(list(self.corpus.elements()))
 
     def is_known(self, word: str) -> bool:
-        return word in self.corpus or bool(self.english.known([word]))
+        return word in self.corpus or word in self.known_words or bool(self.english.known([word]))
 
     def correct_word(self, word: str) -> str:
         if len(word) < MIN_LENGTH or self.is_known(word):

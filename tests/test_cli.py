@@ -54,7 +54,7 @@ def test_cli_ingest_list_search_and_refuse_bad_file(tmp_path: Path) -> None:
     refused = _rag("ingest", str(bad), index_dir=index)
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
-        f"error: {bad}: is named .txt but its content is binary data "
+        f"error: {bad}: is named .txt but its content is binary data; rename it or re-export it "
         "(nothing ingested; the previous index is unchanged)"
     ]
     after = _rag("paragraphs", "--json", index_dir=index).stdout.splitlines()

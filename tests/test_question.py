@@ -182,3 +182,14 @@ def test_a_multiword_name_is_also_searched_and_matched_as_its_acronym(speller) -
     assert asked.search_text.split()[-1] == "AC"
     assert name_in("Arctic Council", all_stems("Talks were held within the AC on shipping."))
     assert not name_in("Arctic Council", all_stems("Talks were held on shipping."))
+
+
+def test_a_real_word_the_corpus_lacks_is_left_alone_when_the_model_vocabulary_knows_it() -> None:
+    """pyspellchecker's list lacks "cyber": without the model's vocabulary it became "caber"."""
+    from rag.embedding import vocabulary_words
+    from rag.settings import Settings
+
+    public_words = ["western", "balkans", "missions", "operations", "alignment", "commitment"]
+    speller = SpellingCorrector(public_words, vocabulary_words(Settings()))
+    assert speller.correct("what about cyber and nato") == "what about cyber and nato"
+    assert speller.correct("the comitment of the westen balkans") == "the commitment of the western balkans"
