@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 
 MIN_LENGTH = 3
 LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
@@ -21,13 +22,24 @@ WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 class SpellingCorrector:
     def __init__(self, corpus_words: Iterable[str], known_words: Iterable[str] = ()) -> None:
-        from spellchecker import SpellChecker
-
         self.corpus = Counter(word.lower() for word in corpus_words if word.isalpha())
         self.known_words = frozenset(known_words)
-        self.english = SpellChecker(language="en", distance=1)
-        self.in_corpus = SpellChecker(language=None, distance=1)
-        self.in_corpus.word_frequency.load_words(list(self.corpus.elements()))
+
+    # The word lists load on the first word the corpus and the model vocabulary do not know: most
+    # questions never need them, and loading them is a tenth of a cold `rag ask`.
+    @cached_property
+    def english(self):
+        from spellchecker import SpellChecker
+
+        return SpellChecker(language="en", distance=1)
+
+    @cached_property
+    def in_corpus(self):
+        from spellchecker import SpellChecker
+
+        checker = SpellChecker(language=None, distance=1)
+        checker.word_frequency.load_words(list(self.corpus.elements()))
+        return checker
 
     def is_known(self, word: str) -> bool:
         return word in self.corpus or word in self.known_words or bool(self.english.known([word]))

@@ -437,7 +437,6 @@ def _ingest_upload(settings: Settings, chain: AnswerChain, file_path: str | None
 
 
 def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = False) -> gr.Blocks:
-    chain.warm_up()
     if settings.users_file and settings.ui_auth:
         raise UsageError("RAG_UI_AUTH and RAG_USERS_FILE are both set; keep one (RAG_USERS_FILE: one login per user)")
     readers = Readers(settings, chain)
@@ -446,6 +445,7 @@ def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = F
         if not readers.store.users():
             raise UsageError(f"no users in {settings.users_file} (RAG_USERS_FILE); add one with `rag users add`")
         auth = readers.login
+    chain.warm_up()
     app = build_app(settings, readers)
     app.queue(default_concurrency_limit=8)
     app.launch(
