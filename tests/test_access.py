@@ -222,7 +222,7 @@ def test_wrong_passwords_are_refused_logged_and_throttled(users_ui: str, users_e
 def test_browser_logs_in_as_each_user_and_sees_only_their_documents(users_ui: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_ui import _open
+    from tests.test_ui import _open, ask
 
     with sync_playwright() as playwright:
         for name, documents in (("pat", ["eeas-wb-cfsp-csdp"]), ("lee", ["eeas-wb-cfsp-csdp", ALBANIA])):
@@ -231,8 +231,7 @@ def test_browser_logs_in_as_each_user_and_sees_only_their_documents(users_ui: st
             page.fill("input[type=password]", PASSWORDS[name])
             page.keyboard.press("Enter")
             expect(page.locator("#signed-in")).to_contain_text(f"Logged in as {name}", timeout=30_000)
-            page.fill("#question textarea", CYBER)
-            page.keyboard.press("Enter")
+            ask(page, CYBER)
             if name == "lee":
                 expect(page.locator("#chat .cite-chip").first).to_be_visible(timeout=60_000)
                 assert "Albania" in page.locator("#chat").inner_text()

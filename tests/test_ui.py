@@ -49,13 +49,23 @@ def _open(playwright, url: str):
     return browser, page
 
 
+def ask(page, question: str) -> None:
+    """Type a question once the box is empty: the previous answer's last step clears it, and a question
+    typed before that step runs would be wiped."""
+    from playwright.sync_api import expect
+
+    box = page.locator("#question textarea")
+    expect(box).to_have_value("", timeout=30_000)
+    box.fill(question)
+    page.keyboard.press("Enter")
+
+
 def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser, page = _open(playwright, ui_url)
-        page.fill("#question textarea", CYBER)
-        page.keyboard.press("Enter")
+        ask(page, CYBER)
         chips = page.locator("#chat .cite-chip")
         expect(chips.first).to_be_visible(timeout=60_000)
         assert {"¶18", "¶19"} <= set(chips.all_inner_texts())
@@ -68,8 +78,7 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         expect(viewer.locator("mark").first).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "cyber-answer.png"), full_page=True)
 
-        page.fill("#question textarea", "What is the partnership's budget in euros?")
-        page.keyboard.press("Enter")
+        ask(page, "What is the partnership's budget in euros?")
         not_found = page.locator("#chat .not-found")
         expect(not_found).to_be_visible(timeout=60_000)
         expect(not_found).to_contain_text("The documents do not say.")
@@ -77,15 +86,13 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         assert not_found.locator(".cite-chip").count() == 0
         page.screenshot(path=str(SCREENSHOTS / "not-found.png"), full_page=True)
 
-        page.fill("#question textarea", "Was the Hybrid Risk Survey completed in 2019?")
-        page.keyboard.press("Enter")
+        ask(page, "Was the Hybrid Risk Survey completed in 2019?")
         verdict = page.locator("#chat .verdict-no")
         expect(verdict).to_be_visible(timeout=60_000)
         expect(page.locator("#chat .answer").last).to_contain_text("2020")
         expect(page.locator("#chat .answer .cite-chip", has_text="¶15").last).to_be_visible()
 
-        page.fill("#question textarea", "When does the EU start its cyber capacity building for Albania?")
-        page.keyboard.press("Enter")
+        ask(page, "When does the EU start its cyber capacity building for Albania?")
         partial = page.locator("#chat .partial")
         expect(partial).to_be_visible(timeout=60_000)
         expect(partial.locator(".partial-lead")).to_contain_text("The documents do not say when")
@@ -114,8 +121,7 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         expect(status).to_contain_text("Ingested adriatic-exercise.pdf", timeout=120_000)
         expect(page.locator("#documents-table")).to_contain_text("adriatic-exercise")
         page.get_by_role("tab", name="Ask").click()
-        page.fill("#question textarea", "How often will the Adriatic maritime exercise be held?")
-        page.keyboard.press("Enter")
+        ask(page, "How often will the Adriatic maritime exercise be held?")
         chip = page.locator("#chat .answer .cite-chip", has_text="adriatic-exercise ¶2").last
         expect(chip).to_be_visible(timeout=60_000)
         expect(page.locator("#chat .answer").last).to_contain_text("every two years")
