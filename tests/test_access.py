@@ -245,5 +245,10 @@ def test_browser_logs_in_as_each_user_and_sees_only_their_documents(users_ui: st
             expect(page.locator("#upload")).to_be_visible() if name == "lee" else expect(
                 page.locator("#upload")
             ).to_be_hidden()
+            page.locator("#browse-doc input").click()
+            page.get_by_role("option", name="EEAS Western Balkans CFSP/CSDP").click()
+            page.locator("#browse-section input").click()
+            page.get_by_role("option").first.click()
+            expect(page.locator("#paragraphs-view")).to_contain_text("EEAS Western Balkans CFSP/CSDP", timeout=20_000)
             page.screenshot(path=str(SCREENSHOTS / f"access-{name}-documents.png"))
             browser.close()

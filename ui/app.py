@@ -232,6 +232,12 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
             f"Logged in as **{user.name}** (clearance: {user.clearance.name.lower()})" if user else "",
         )
 
+    def sections(doc_id: str | None, request: gr.Request) -> Any:
+        return gr.update(choices=_sections(readers.chain(request), doc_id), value=None)
+
+    def paragraphs(doc_id: str | None, section: str | None, request: gr.Request) -> str:
+        return _paragraphs_html(readers.chain(request), doc_id, section)
+
     def upload(file_path: str | None, request: gr.Request) -> tuple[Any, ...]:
         user = readers.user(request)
         if user is not None and not user.can_upload:
@@ -329,14 +335,8 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
         copy_corrected.click(None, [corrected], None, js=COPY_TO_CLIPBOARD)
         copy_button.click(None, [briefing], None, js=COPY_TO_CLIPBOARD)
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
-        browse_doc.change(
-            lambda d, request: gr.update(choices=_sections(readers.chain(request), d), value=None),
-            browse_doc, browse_section, api_visibility="private",
-        )  # fmt: skip
-        browse_section.change(
-            lambda d, s, request: _paragraphs_html(readers.chain(request), d, s),
-            [browse_doc, browse_section], paragraphs_view, api_visibility="private",
-        )  # fmt: skip
+        browse_doc.change(sections, browse_doc, browse_section, api_visibility="private")
+        browse_section.change(paragraphs, [browse_doc, browse_section], paragraphs_view, api_visibility="private")
         views = [document_table, doc_filter, draft_doc, browse_doc, upload_file, upload_button, signed_in]
         upload_button.click(upload, upload_file, [upload_status, *views[:4], upload_file], api_visibility="private")
         app.load(document_views, None, views, api_visibility="private")
