@@ -155,7 +155,52 @@ def compound_parts(asked: str) -> list[str]:
             second = doc[token.i + 1 :].text.strip()
             if first and second:
                 return [first.rstrip("?") + "?", second[:1].upper() + second[1:]]
-    return [asked]
+    return _coordinated_topics(doc) or [asked]
+
+
+def _coordinated_topics(doc: Doc) -> list[str]:
+    """ "What does Albania commit to on cyber and on hybrid threats?" asks about two topics: a phrase
+    attached to the main verb whose preposition or object is coordinated ("on X and on Y", "about X and
+    the Y") is asked once per conjunct, so each topic gets its own paragraphs. A coordination inside a
+    name ("Women, Peace and Security") is one topic; so are coordinated adjectives ("cyber and hybrid
+    threats" may mean threats of both kinds)."""
+    root = next(iter(doc.sents)).root
+    for prep in (t for t in root.children if t.dep_ == "prep"):
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        conjuncts = [c for c in prep.children if c.dep_ == "conj" and c.pos_ == "ADP"]  # "on X and on Y"
+        if not conjuncts:  # "on X and Y"
+            conjuncts = [c for o in objects for c in o.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+            if not conjuncts or _one_name(conjuncts[0].head, conjuncts) or _shared_modifiers(conjuncts[0]):
+                continue
+        head = conjuncts[0].head
+        first_end = min(t.i for t in head.children if (t.dep_ in ("cc", "punct") and t.i > head.i) or t in conjuncts)
+        texts = [doc[prep.i : first_end].text.strip(" ,;")]
+        for conjunct in conjuncts:
+            words = doc[conjunct.left_edge.i : conjunct.right_edge.i + 1].text
+            texts.append(words if conjunct.pos_ == "ADP" else f"{prep.text} {words}")
+        before, after = doc[: prep.i].text_with_ws, doc[prep.right_edge.i + 1 :].text
+        glue = "" if after[:1] in ("", "?", ".", "!", ",") else " "
+        return [f"{before[:1].upper()}{before[1:]}{text}{glue}{after}" for text in texts]
+    return []
+
+
+def _shared_modifiers(conjunct: Token) -> bool:
+    """ "foreign information manipulation and interference": the second noun has no modifier of its own,
+    so the first one's ("foreign information") may apply to both; the phrase is kept whole."""
+    modifiers = ("amod", "compound", "det", "poss", "nmod")
+    own = any(c.dep_ in modifiers for c in conjunct.children)
+    return not own and any(c.dep_ in modifiers and c.i < conjunct.head.i for c in conjunct.head.children)
+
+
+def _one_name(first: Token, conjuncts: list[Token]) -> bool:
+    """Capitalised words coordinated inside one name ("Women, Peace and Security"), as opposed to names
+    of separate things ("Ukraine and Moldova": two entities)."""
+    words = [first, *conjuncts]
+    if not all(w.text.istitle() for w in words):
+        return False
+    entities = {w.i: (w.ent_iob_, w.ent_type_) for w in words}
+    separate = all(tag for _, tag in entities.values()) and all(iob == "B" for iob, _ in entities.values())
+    return not separate
 
 
 def _with_acronyms(content: str, names: tuple[str, ...]) -> str:

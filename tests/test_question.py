@@ -193,3 +193,22 @@ def test_a_real_word_the_corpus_lacks_is_left_alone_when_the_model_vocabulary_kn
     speller = SpellingCorrector(public_words, vocabulary_words(Settings()))
     assert speller.correct("what about cyber and nato") == "what about cyber and nato"
     assert speller.correct("the comitment of the westen balkans") == "the commitment of the western balkans"
+
+
+@pytest.mark.parametrize(
+    ("asked", "parts"),
+    [
+        ("what does albania commit to on cyber and on hybrid threats?",
+         ["What does albania commit to on cyber?", "What does albania commit to on hybrid threats?"]),
+        ("Tell me about PESCO and the European Defence Agency.",
+         ["Tell me about PESCO.", "Tell me about the European Defence Agency."]),
+        # one topic: a name, shared modifiers, coordinated adjectives, a coordinated subject
+        ("What do the EU and Albania commit to on Women, Peace and Security?", None),
+        ("What will they share about foreign information manipulation and interference?", None),
+        ("What does Albania commit to on cyber and hybrid threats?", None),
+    ],
+)  # fmt: skip
+def test_coordinated_topics_are_asked_one_by_one(asked: str, parts: list[str] | None) -> None:
+    from rag.question import compound_parts
+
+    assert compound_parts(asked) == (parts or [asked])
