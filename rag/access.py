@@ -60,6 +60,9 @@ class User:
     password_hash: str
 
 
+MIN_PASSWORD_LENGTH = 8
+
+
 class UserStore:
     """The users file (TOML): one table per user with an Argon2 password hash (argon2-cffi, the
     algorithm OWASP recommends) and a clearance. Written whole to a temporary file, then renamed."""
@@ -81,6 +84,8 @@ class UserStore:
             raise UsageError(f"users file {self.path} (RAG_USERS_FILE) cannot be read: {error}") from error
 
     def get(self, name: str) -> User:
+        if not self.path.exists():
+            raise UsageError(f"users file {self.path} (RAG_USERS_FILE) does not exist; add a user with `rag users add`")
         user = self.users().get(name)
         if user is None:
             raise UsageError(f"no user '{name}' in {self.path} (RAG_USERS_FILE); add one with `rag users add`")
@@ -91,8 +96,8 @@ class UserStore:
 
         if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
             raise UsageError(f"user name '{name}' must be letters, digits, '.', '-' or '_'")
-        if not password:
-            raise UsageError("the password is empty")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UsageError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
         user = User(name, clearance, can_upload, PasswordHasher().hash(password))
         self._write({**self.users(), name: user})
         return user

@@ -297,8 +297,11 @@ def users_add(ctx: click.Context, name: str, clearance: str, can_upload: bool, p
         password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    replaced = name in store.users()
     user = store.add(name, password, Clearance.named(clearance), can_upload)
-    click.echo(f"{user.name}: {user.clearance.name.lower()}{', can upload' if user.can_upload else ''} ({store.path})")
+    action = "replaced (new password and clearance)" if replaced else "added"
+    click.echo(f"{user.name} {action}: {user.clearance.name.lower()}{', can upload' if user.can_upload else ''} "
+               f"({store.path})")  # fmt: skip
 
 
 @users.command(name="list")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -67,7 +68,8 @@ class SentenceTransformerEncoder(Encoder):
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")  # concurrent ingests never clash
         try:
-            with torch.no_grad():
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer notes about shapes, expected for a dynamic-axes export
                 torch.onnx.export(
                     LastHiddenState(transformer), (example, example, torch.zeros_like(example)), str(staging),
                     input_names=list(ONNX_INPUTS), output_names=["last_hidden_state"], dynamic_axes=axes,

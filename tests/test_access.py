@@ -86,10 +86,15 @@ def test_users_file_holds_argon2_hashes_only_and_refuses_wrong_passwords(users_e
 
 def test_users_can_be_removed_and_names_and_clearances_are_checked(tmp_path: Path) -> None:
     env = {"RAG_USERS_FILE": str(tmp_path / "users.toml")}
-    assert (
-        _rag("users", "add", "sam", "--clearance", "public", "--password-stdin", env=env, stdin="pw\n").returncode == 0
-    )
-    refused = _rag("users", "add", "sam", "--clearance", "secret", "--password-stdin", env=env, stdin="pw\n")
+    missing = _rag("ask", CYBER, "--user", "sam", env=env)
+    assert missing.returncode == 2 and "users.toml (RAG_USERS_FILE) does not exist" in missing.stderr
+    added = _rag("users", "add", "sam", "--clearance", "public", "--password-stdin", env=env, stdin="sam-pass-1\n")
+    assert added.returncode == 0 and added.stdout.startswith("sam added: public")
+    again = _rag("users", "add", "sam", "--clearance", "limite", "--password-stdin", env=env, stdin="sam-pass-2\n")
+    assert again.stdout.startswith("sam replaced (new password and clearance): limite")
+    short = _rag("users", "add", "kay", "--clearance", "public", "--password-stdin", env=env, stdin="short\n")
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    refused = _rag("users", "add", "sam", "--clearance", "secret", "--password-stdin", env=env, stdin="sam-pass-3\n")
     assert refused.returncode == 2 and "'secret' is not one of" in refused.stderr
     assert _rag("users", "remove", "sam", env=env).returncode == 0
     assert _rag("users", "list", "--json", env=env).stdout == ""

@@ -186,6 +186,7 @@ def test_briefing_text_writes_citations_out_in_full(chain) -> None:
     text = briefing_text(chain.ask(CYBER))
     assert "(European Union – Republic of Albania Security and Defence Partnership, 15047/24, ¶19)" in text
     assert "[¶" not in text
+    assert text.endswith("[Contains text marked LIMITE / Limited.]")  # pasted text keeps the marking
 
 
 def test_login_is_required_when_ui_auth_is_set(corpus_settings: Settings, tmp_path: Path) -> None:

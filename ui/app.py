@@ -229,6 +229,7 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
             gr.update(choices=_doc_choices(seen, everything=False)),
             gr.update(visible=may_upload),
             gr.update(visible=may_upload),
+            gr.update(visible=may_upload),
             f"Logged in as **{user.name}** (clearance: {user.clearance.name.lower()})" if user else "",
         )
 
@@ -318,7 +319,7 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                 )
                 browse_section = gr.Dropdown([], label="Section", elem_id="browse-section")
             paragraphs_view = gr.HTML(elem_id="paragraphs-view")
-            gr.Markdown(f"### Add a document ({', '.join(SUPPORTED_SUFFIXES)})")
+            upload_heading = gr.Markdown(f"### Add a document ({', '.join(SUPPORTED_SUFFIXES)})")
             upload_file = gr.File(
                 file_types=list(SUPPORTED_SUFFIXES), type="filepath", label="Upload", elem_id="upload"
             )
@@ -337,7 +338,8 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
         clear.click(lambda: ([], [], {}, source_html(None), "", ""), None, outputs, api_visibility="private")
         browse_doc.change(sections, browse_doc, browse_section, api_visibility="private")
         browse_section.change(paragraphs, [browse_doc, browse_section], paragraphs_view, api_visibility="private")
-        views = [document_table, doc_filter, draft_doc, browse_doc, upload_file, upload_button, signed_in]
+        views = [document_table, doc_filter, draft_doc, browse_doc, upload_heading, upload_file, upload_button,
+                 signed_in]  # fmt: skip
         upload_button.click(upload, upload_file, [upload_status, *views[:4], upload_file], api_visibility="private")
         app.load(document_views, None, views, api_visibility="private")
         gr.api(api_ask, api_name="ask")
@@ -448,9 +450,15 @@ def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = F
     chain.warm_up()
     app = build_app(settings, readers)
     app.queue(default_concurrency_limit=8)
-    app.launch(
-        server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
-        prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,
-        max_file_size=int(settings.max_document_mb * 1_000_000),
-    )  # fmt: skip
+    try:
+        app.launch(
+            server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
+            prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,
+            max_file_size=int(settings.max_document_mb * 1_000_000),
+        )  # fmt: skip
+    except OSError:  # Gradio raises OSError when the port is taken (its message names its own settings)
+        raise UsageError(
+            f"cannot listen on {settings.ui_host}:{settings.ui_port}: the port is in use or not allowed; "
+            "choose another with --port or RAG_UI_PORT"
+        ) from None
     return app

@@ -131,7 +131,14 @@ def briefing_text(answer: Answer) -> str:
         references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
         parts.append(f"{sentence.text} ({references})")
     lead = _lead(answer)
-    return " ".join([f"{lead} —" if answer.yes_no else lead, *parts] if lead else parts)
+    text = " ".join([f"{lead} —" if answer.yes_no else lead, *parts] if lead else parts)
+    markings = sorted({m for c in answer.citations if (m := _marking(c.document))})
+    # A note that quotes a restricted document carries its marking, so pasting does not drop it.
+    return f"{text}\n[Contains text marked {', '.join(markings)}.]" if markings else text
+
+
+def _marking(document) -> str | None:
+    return " / ".join(filter(None, [document.distribution_marking, document.eeas_distribution_marking])) or None
 
 
 def _full_reference(citation: Citation) -> str:
