@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from rag.access import Clearance
 from rag.answer import (
     ACCESS_OPENING,
     NOT_FOUND_ANSWER,
@@ -88,6 +89,10 @@ class AnswerChain:
         """Follow the index to its newest generation (after an ingest by this or another process)."""
         self.index = ParagraphIndex.open(self.settings, clearance=self.index.clearance)
         self._judge = self._speller = None
+
+    def for_clearance(self, clearance: Clearance) -> AnswerChain:
+        """A chain over what a reader with this clearance may read, sharing this one's models and files."""
+        return AnswerChain(self.settings, self.index.seen_with(clearance), self.encoder, self.llm)
 
     def records(self, doc_id: str | None = None) -> list[ParagraphRecord]:
         if not self.index.is_current():

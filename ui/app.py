@@ -118,10 +118,7 @@ class Readers:
         if user is None:
             return self.operator
         if user.clearance not in self._chains:
-            index = self.operator.index.seen_with(user.clearance)
-            self._chains[user.clearance] = AnswerChain(
-                self.settings, index, self.operator.embedding_model(), self.operator.language_model()
-            )
+            self._chains[user.clearance] = self.operator.for_clearance(user.clearance)
         return self._chains[user.clearance]
 
     def record(self, event: str, user: str | None, **fields: object) -> None:
