@@ -22,7 +22,7 @@ from ingest.documents import ParsedDocument, expand_paths, load_manifest, parse_
 from ingest.nodes import record_to_node, searchable_text
 from ingest.paragraphs import PARSER_VERSION
 from rag.access import marking_level
-from rag.embedding import Encoder, SentenceTransformerEncoder, ensure_onnx, model_fingerprint, onnx_file
+from rag.embedding import Encoder, ensure_onnx, model_fingerprint
 from rag.errors import DocumentError, IngestFailedError
 from rag.index_store import (
     STORE_VERSION,
@@ -121,15 +121,6 @@ def _is_replaced(node: TextNode, parsed_ids: set[str], scanned: list[Path]) -> b
     return not source.exists() and any(source.is_relative_to(p.resolve()) for p in scanned if p.is_dir())
 
 
-def _export_for_queries(settings: Settings, load_encoder: Callable[[], Encoder]) -> None:
-    """Questions embed through an ONNX export of the model (see rag/embedding.py); made once per model."""
-    if not onnx_file(settings).exists():
-        encoder = load_encoder()
-        if not isinstance(encoder, SentenceTransformerEncoder):
-            encoder = SentenceTransformerEncoder(settings)
-        ensure_onnx(settings, encoder)
-
-
 def ingest(
     paths: list[Path],
     settings: Settings,
@@ -172,11 +163,12 @@ def ingest(
         built_with.get("parser_version") == PARSER_VERSION and built_with.get("store_version") == STORE_VERSION
     )
     if same_model and unchanged and current_layout:
-        _export_for_queries(settings, load_encoder)
+        ensure_onnx(settings)  # questions embed through the ONNX export (rag/embedding.py)
         return report  # nothing changed: keep the live generation
     if not same_model and stored:
         report.model_changed = True
 
+    encoder: Encoder | None = None
     if to_embed:
         texts = [searchable_text(node) for node in to_embed]
         encoder = load_encoder()
@@ -185,8 +177,7 @@ def ingest(
             node.embedding = vector.tolist()
         report.embed_seconds = time.perf_counter() - started
         report.embedded = len(to_embed)
-        load_encoder = lambda: encoder  # noqa: E731  # loaded once per ingest
-    _export_for_queries(settings, load_encoder)
+    ensure_onnx(settings, encoder)
     built = {
         "embed_model": settings.embed_model, "embed_fingerprint": fingerprint,
         "embed_dimension": len(next(iter(final.values())).embedding or []), "parser_version": PARSER_VERSION,

@@ -14,6 +14,7 @@ import os
 import uuid
 import warnings
 from abc import ABC, abstractmethod
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +150,11 @@ def _offline() -> None:
 def model_fingerprint(settings: Settings) -> str:
     """Which embedding model made a vector: a hash of the model folder's file names and sizes and of its
     small configuration files, so another model (or another version of it) is told apart in milliseconds."""
-    folder = embedding_model_dir(settings.embed_model)
+    return _folder_fingerprint(embedding_model_dir(settings.embed_model))
+
+
+@cache  # asked for by the index check, the ONNX lookup and ingest within one process; the folder is read once
+def _folder_fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(f"{path.relative_to(folder)}:{path.stat().st_size}".encode())
@@ -162,10 +167,13 @@ def onnx_file(settings: Settings) -> Path:
     return settings.model_cache_dir / f"{model_fingerprint(settings)}.onnx"
 
 
-def ensure_onnx(settings: Settings, encoder: SentenceTransformerEncoder) -> Path:
-    """Export the model for fast queries once per model (at ingest, where torch is loaded anyway)."""
+def ensure_onnx(settings: Settings, encoder: Encoder | None = None) -> Path:
+    """Export the model for fast queries once per model (at ingest, where torch is loaded anyway), reusing
+    `encoder` when it is the sentence-transformers one."""
     path = onnx_file(settings)
     if not path.exists():
+        if not isinstance(encoder, SentenceTransformerEncoder):
+            encoder = SentenceTransformerEncoder(settings)
         encoder.export_onnx(path)
     return path
 

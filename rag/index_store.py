@@ -14,6 +14,7 @@ Chroma store; reading calls chromadb and bm25s directly, because importing llama
 from __future__ import annotations
 
 import contextlib
+import copy
 import pickle
 import shutil
 import uuid
@@ -33,7 +34,7 @@ from rag.access import Clearance, marking_level
 from rag.corpus import Corpus
 from rag.embedding import Encoder, model_fingerprint
 from rag.errors import IndexMissingError, IndexModelMismatchError, IndexUnavailableError, RagError
-from rag.records import DocumentMeta, ParagraphRecord, record_from_metadata, searchable_text
+from rag.records import ParagraphRecord, record_from_metadata, searchable_text
 from rag.settings import Settings
 from rag.text import stemmer
 
@@ -228,12 +229,12 @@ class ParagraphIndex:
 
     def seen_with(self, clearance: Clearance | None) -> ParagraphIndex:
         """The same generation for another reader, sharing the loaded files."""
-        view = ParagraphIndex.__new__(ParagraphIndex)
-        view.__dict__.update(self.__dict__, clearance=clearance, _corpus=None)
+        view = copy.copy(self)  # shares the loaded files and the masks (keyed by clearance)
+        view.clearance, view._corpus = clearance, None
         return view
 
     def readable(self, record: ParagraphRecord) -> bool:
-        return self.clearance is None or _level(record.document) <= self.clearance
+        return self.clearance is None or marking_level(record.document)[0] <= self.clearance
 
     @property
     def built_with(self) -> dict:
@@ -330,7 +331,3 @@ class ParagraphIndex:
             for i, score in zip(indexes[0], scores[0], strict=True)
             if score > 0
         ]
-
-
-def _level(document: DocumentMeta) -> Clearance:
-    return marking_level(document)[0]

@@ -121,6 +121,13 @@ class Readers:
             self._chains[user.clearance] = self.operator.for_clearance(user.clearance)
         return self._chains[user.clearance]
 
+    def ask(self, request: gr.Request | None, question: str, api: bool = False, **options: Any) -> Answer:
+        """Answer as the reader who asks, and audit what they were shown."""
+        answer = self.chain(request).ask(question, **options)
+        self.record("ask", self.name(request), question=question, status=answer.status,
+                    shown=answer.shown_paragraphs(), **({"api": True} if api else {}))  # fmt: skip
+        return answer
+
     def record(self, event: str, user: str | None, **fields: object) -> None:
         if self.audit is not None:
             self.audit.record(event, user, interface="ui", **fields)
@@ -153,9 +160,10 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
 
         def work() -> None:
             try:
-                outcome["answer"] = readers.chain(request).ask(
-                    message, history=[(q, a) for q, a in history], mode=mode, doc_id=doc_id or None, on_token=tokens.put
-                )
+                outcome["answer"] = readers.ask(
+                    request, message, history=[(q, a) for q, a in history], mode=mode, doc_id=doc_id or None,
+                    on_token=tokens.put,
+                )  # fmt: skip
             except Exception as error:
                 outcome["error"] = error
             finally:
@@ -172,8 +180,6 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
             yield chat, history, citations, gr.update(), gr.update(), ""
             return
         answer: Answer = outcome["answer"]
-        readers.record("ask", readers.name(request), question=message, status=answer.status,
-                       shown=answer.shown_paragraphs())  # fmt: skip
         chat[-1]["content"] = answer_html(answer)
         citations = {**citations, **{citation_key(c): c.model_dump(mode="json") for c in answer.citations}}
         first = answer.citations[0] if answer.citations else None
@@ -207,11 +213,9 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
         request: gr.Request = None,  # type: ignore[assignment]  # injected by Gradio: who logged in
     ) -> dict:
         """Answer a question; the same JSON as `rag ask --json`."""
-        answer = readers.chain(request).ask(
-            question, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None
+        answer = readers.ask(
+            request, question, api=True, history=[(q, "") for q in history or []], mode=mode, doc_id=doc_id or None
         )
-        readers.record("ask", readers.name(request), question=question, status=answer.status,
-                       shown=answer.shown_paragraphs(), api=True)  # fmt: skip
         return answer.model_dump(mode="json")
 
     def document_views(request: gr.Request) -> tuple[Any, ...]:
@@ -273,10 +277,7 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                     copy_button = gr.Button("Copy for briefing", elem_id="copy-briefing")
                     clear = gr.Button("New chat")
                 with gr.Column(scale=2):
-                    gr.Markdown("### Source")
-                    source = gr.HTML(source_html(None), elem_id="source-viewer")
-                    with gr.Accordion("Answer as JSON", open=False):
-                        answer_json = gr.Code(language="json", elem_id="answer-json")
+                    source, answer_json = _viewer("Source", "source-viewer", "Answer as JSON", "answer-json")
             cite_key, cite_open = _chip_target("cite")
         with gr.Tab("Check a draft"):
             check_state = gr.State({})
@@ -297,10 +298,7 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                                            lines=4, buttons=["copy"], elem_id="corrected-draft")  # fmt: skip
                     copy_corrected = gr.Button("Copy corrected", elem_id="copy-corrected")
                 with gr.Column(scale=2):
-                    gr.Markdown("### Paragraph")
-                    check_source = gr.HTML(source_html(None), elem_id="check-viewer")
-                    with gr.Accordion("Check as JSON", open=False):
-                        check_json = gr.Code(language="json", elem_id="check-json")
+                    check_source, check_json = _viewer("Paragraph", "check-viewer", "Check as JSON", "check-json")
             check_key, check_open = _chip_target("check")
         with gr.Tab("Documents"):
             document_table = gr.Dataframe(
@@ -378,6 +376,14 @@ def _paragraphs_html(chain: AnswerChain, doc_id: str | None, section: str | None
         return ""
     records = [r for r in chain.records(doc_id) if (" > ".join(r.section) or "(no section)") == section]
     return "".join(f"<p><b>{html.escape(r.label)}</b> {html.escape(r.text)}</p>" for r in records)
+
+
+def _viewer(title: str, viewer_id: str, json_label: str, json_id: str) -> tuple[gr.HTML, gr.Code]:
+    """The right-hand column of a tab: the paragraph a chip opens, and the result as JSON."""
+    gr.Markdown(f"### {title}")
+    viewer = gr.HTML(source_html(None), elem_id=viewer_id)
+    with gr.Accordion(json_label, open=False):
+        return viewer, gr.Code(language="json", elem_id=json_id)
 
 
 def _chip_target(viewer: str) -> tuple[gr.Textbox, gr.Button]:
