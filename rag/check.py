@@ -13,8 +13,9 @@ Hand-written because no installable entailment model exists here; the checks are
 
 from __future__ import annotations
 
+import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import BaseModel
@@ -22,21 +23,28 @@ from pydantic import BaseModel
 from rag.corpus import name_in
 from rag.nlp import parse
 from rag.question import Question, mood, understand
-from rag.reader import FREQUENCY_WORDS, MONTHS, NUMBER_WORDS
+from rag.reader import MONTHS, NUMBER_WORDS, PERIODS, frequencies
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge
-from rag.text import all_stems, numbers, proper_names, sentences, stem, words
+from rag.text import NUMBER, all_stems, numbers, proper_names, sentences, stem, words
 from rag.verify import actors_of
 
 Verdict = Literal["supported", "wrong_paragraph", "unsupported", "uncited", "unreadable_reference"]
 SUPPORT_THRESHOLD = 1.0  # coverage + SIMILARITY_WEIGHT × similarity; fitted on check_dev
 SIMILARITY_WEIGHT = 0.75
+ADDED_SHARE = 0.5  # a claim half of whose nouns the paragraph lacks adds to it; fitted on check_dev
 CANDIDATES = 6
 # Verbs that make a commitment tentative (a closed class of hedging verbs, not words from the gold set).
 HEDGES = frozenset({"explore", "consider", "examine", "assess", "study", "seek", "aim", "intend", "envisage"})
 HEDGE_STEMS = frozenset(stem(h) for h in HEDGES)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without"})
+MODIFIER_DEPENDENCIES = frozenset({"amod", "compound", "poss", "nmod"})
+CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+")
+FIGURE_CONTEXT = 6  # words either side of a figure that say which fact it belongs to
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
+MONTH_NUMBER = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+WRITTEN_DATE = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTHS)})\s+((?:19|20)\d\d)\b")
 
 
 class ParagraphKey(BaseModel):
@@ -67,12 +75,24 @@ class CheckReport(BaseModel):
 
 @dataclass(frozen=True)
 class Fit:
-    """How well one paragraph supports a claim, and what differs when it does not."""
+    """How well a paragraph (or the paragraphs one reference cites, read together) supports a claim, and what
+    differs when it does not. `record` holds the closest sentence; `sentences` are all the paragraphs' own."""
 
-    record: ParagraphRecord
+    records: tuple[ParagraphRecord, ...]
     score: float
     sentence: str
+    sentences: tuple[tuple[ParagraphRecord, str], ...]
     differences: tuple[str, ...]
+    unmatched_share: float = 0.0  # of the claim's nouns, those the paragraphs hold neither as such nor by meaning
+    unmatched: tuple[str, ...] = ()
+
+    @property
+    def record(self) -> ParagraphRecord:
+        return next(r for r, s in self.sentences if s == self.sentence) if self.sentences else self.records[0]
+
+    @property
+    def marker(self) -> str:
+        return ", ".join(r.marker for r in self.records)
 
     @property
     def supports(self) -> bool:
@@ -189,80 +209,112 @@ class DraftChecker:
                 return CheckedClaim(text=text, cited=[], verdict="unreadable_reference", supported_by=[], note=problem)
             cited += [r for r in records if r not in cited]
         asked = understand(claim, [], self.speller)
-        fits = {r.key: self.fit(asked, claim, r) for r in cited}
+        fits = {r.key: self.fit(asked, claim, [r]) for r in cited}
+        if len(cited) > 1:  # "(¶¶10–11)": a claim may join what two paragraphs say
+            fits["+".join(r.key for r in cited)] = self.fit(asked, claim, cited)
         keys = [ParagraphKey(doc_id=r.doc_id, para_id=r.para_id) for r in cited]
         good = [f for f in fits.values() if f.supports]
         if good:
             return CheckedClaim(text=text, cited=keys, verdict="supported", supported_by=_supporting(good), note="")
         for hit in self.search(asked.search_text, CANDIDATES, None):
             if hit.record.key not in fits:
-                fits[hit.record.key] = self.fit(asked, claim, hit.record)
+                fits[hit.record.key] = self.fit(asked, claim, [hit.record])
         # A cited paragraph that matches the claim best but contradicts it (a changed figure, actor or
         # modality) makes the claim an alteration; another paragraph is suggested only if it matches better.
-        contradicting = max((f.score for f in fits.values() if f.record in cited and f.differences), default=0.0)
+        contradicting = max((f.score for f in fits.values() if all(r in cited for r in f.records) and f.differences),
+                            default=0.0)  # fmt: skip
         good = sorted((f for f in fits.values() if f.supports and f.score > contradicting), key=lambda f: f.score,
                       reverse=True)  # fmt: skip
         if good:
             verdict: Verdict = "wrong_paragraph" if cited else "uncited"
             best = good[0]
-            note = f"{best.record.marker} says this" + (
+            note = f"{best.marker} says this" + (
                 f", not {', '.join(r.marker for r in cited)}" if cited else "; add the reference"
             )
             return CheckedClaim(text=text, cited=keys, verdict=verdict, supported_by=_supporting(good[:1]), note=note)
         closest = max(fits.values(), key=lambda f: f.score, default=None)
         note = "no paragraph says this"
         if closest is not None:
-            differences = closest.differences or tuple(self.differences(claim, closest.record, closest.sentence))
+            differences = closest.differences or tuple(self.differences(asked, claim, closest))
             what = "; ".join(differences) if differences else "it does not say this"
-            note = f"closest is {closest.record.marker}: {what}"
+            note = f"closest is {closest.marker}: {what}"
         return CheckedClaim(text=text, cited=keys, verdict="unsupported", supported_by=[], note=note)
 
-    def fit(self, asked: Question, claim: str, record: ParagraphRecord) -> Fit:
+    def fit(self, asked: Question, claim: str, records: list[ParagraphRecord]) -> Fit:
         judge = self.judge
         terms = asked.readings(with_names=True)[0]  # its words and its names (a claim has no history)
-        coverage = judge.coverage(terms, judge.term_matches(terms, record.key)) if terms else 0.0
-        paragraph_sentences = judge.corpus.sentences[record.key]
-        best_text, similarity = record.text, 0.0
-        if paragraph_sentences:
-            scores = judge.embedder.vectors([s.text for s in paragraph_sentences]) @ judge.embedder.query(claim)
+        if len(records) == 1:
+            matches = judge.term_matches(terms, records[0].key) if terms else {}
+        else:
+            matches = judge.term_matches(terms, records[0].key, "\n".join(r.text for r in records)) if terms else {}
+        coverage = judge.coverage(terms, matches) if terms else 0.0
+        periods = {stem(p) for p in PERIODS} if frequencies(claim) else set()  # "every year": a frequency
+        nouns = [t for t in terms if t.weight >= 1.0 and not t.is_name and t.stem not in periods]
+        unmatched = tuple(t.written for t in nouns if matches.get(t.stem, 0.0) == 0.0)
+        owned = tuple((r, s.text) for r in records for s in judge.corpus.sentences[r.key])
+        best_text, similarity = records[0].text, 0.0
+        if owned:
+            scores = judge.embedder.vectors([s for _, s in owned]) @ judge.embedder.query(claim)
             best = int(scores.argmax())
-            best_text, similarity = paragraph_sentences[best].text, float(scores[best])
+            best_text, similarity = owned[best][1], float(scores[best])
         score = coverage + SIMILARITY_WEIGHT * similarity
+        share = len(unmatched) / len(nouns) if nouns else 0.0
+        fit = Fit(tuple(records), score, best_text, owned, (), share, unmatched)
         if score < SUPPORT_THRESHOLD:  # cannot support whatever differs; the note asks for differences later
-            return Fit(record, score, best_text, ())
-        return Fit(record, score, best_text, tuple(self.differences(claim, record, best_text)))
+            return fit
+        return replace(fit, differences=tuple(self.differences(asked, claim, fit)))
 
-    def differences(self, claim: str, record: ParagraphRecord, sentence: str) -> list[str]:
-        """What the draft says that the paragraph does not: figures, number words, months, frequencies, names,
-        negation, actor and modality."""
-        marker = record.marker
-        said = record.text
+    def differences(self, asked: Question, claim: str, fit: Fit) -> list[str]:
+        """What the draft says that the paragraph does not: dates, figures, number words, months, frequencies,
+        names, nouns, negation, actor and modality."""
+        marker = fit.marker
+        sentence = fit.sentence
+        said = "\n".join(r.text for r in fit.records)
         found: list[str] = []
         claim_words = {w.lower() for w in words(claim)}
         said_words = {w.lower() for w in words(said)}
-        claimed = numbers(DOCUMENT.sub(" ", claim))  # "15047/24" names the document; it is no figure
-        figures = sorted(f for f in claimed if f not in numbers(sentence))  # the supporting sentence's own
+        said_words |= {calendar.month_name[int(iso[5:7])].lower() for iso in _dates(said)}
+        own_numbers = {r.para_id for r in fit.records}
+        dates, dated_figures = _unsaid_dates(claim, said)
+        if dates:
+            theirs = sorted(set(_dates(said).values()))
+            found.append(
+                f"the draft says {', '.join(dates)}"
+                + (f"; {marker} says {', '.join(theirs)}" if theirs else f"; {marker} gives no date")
+            )
+        figures = sorted(self._unsaid_figures(claim, fit) - dated_figures)
         if figures:
-            theirs = sorted(numbers(sentence) - {record.para_id}) or sorted(numbers(said) - {record.para_id})
+            theirs = sorted(numbers(sentence) - own_numbers) or sorted(numbers(said) - own_numbers)
             found.append(
                 f"the draft says {', '.join(figures)}"
                 + (f"; {marker} says {', '.join(theirs)}" if theirs else f"; {marker} has no such figure")
             )
-        for vocabulary in (NUMBER_WORDS, {m.lower() for m in MONTHS}, FREQUENCY_WORDS):
+        for vocabulary in (NUMBER_WORDS, {m.lower() for m in MONTHS}):
             extra = sorted((claim_words & vocabulary) - said_words)
             theirs = sorted((said_words & vocabulary) - claim_words)
-            if vocabulary is NUMBER_WORDS and not theirs and not numbers(sentence) - {record.para_id}:
+            if vocabulary is NUMBER_WORDS and not theirs and not numbers(sentence) - own_numbers:
                 continue  # "the two sides" against a paragraph that counts nothing: not a changed number
             if extra:
                 found.append(
                     f"the draft says '{', '.join(extra)}'"
                     + (f"; {marker} says '{', '.join(theirs)}'" if theirs else f"; {marker} does not")
                 )
+        claimed_periods, said_periods = frequencies(claim), frequencies(said)
+        if extra := [written for period, written in claimed_periods.items() if period not in said_periods]:
+            theirs = ", ".join(f"'{w}'" for w in said_periods.values())
+            found.append(f"the draft says '{', '.join(extra)}'" + (f"; {marker} says {theirs}" if theirs else
+                         f"; {marker} gives no frequency"))  # fmt: skip
+        record = fit.records[0]
         metadata = " ".join(filter(None, [record.document.title, record.document.partner, record.title]))
-        known = self.judge.corpus.stems[record.key] | all_stems(metadata)  # the paragraph and its document
+        known = set().union(*(self.judge.corpus.stems[r.key] for r in fit.records)) | all_stems(metadata)
+        known |= {stem(m) for m in said_words & MONTH_NUMBER.keys()}  # "December" for "11.12.2024"
         for name in sorted(_names(claim)):
             if not name_in(name, known) and not _spelled_out(name, said):
                 found.append(f"{marker} does not mention {name}")
+        if fit.unmatched_share >= ADDED_SHARE and len(fit.unmatched) > 1:
+            found.append(f"{marker} says nothing of {', '.join(fit.unmatched)}")
+        found += [f"the draft says '{ours}'; {marker} says '{theirs}'"
+                  for ours, theirs in _changed_modifiers(claim, sentence, fit.unmatched)]  # fmt: skip
         if bool(claim_words & NEGATIONS) != bool({w.lower() for w in words(sentence)} & NEGATIONS):
             found.append(f"the draft {'negates' if claim_words & NEGATIONS else 'does not negate'} what {marker} says")
         if swapped := _swapped_roles(claim, sentence):
@@ -270,6 +322,73 @@ class DraftChecker:
         if _overstated(claim, sentence):
             found.append(f'{marker} only says: "{_shorten(sentence)}"; the draft states it more firmly')
         return found
+
+    def _unsaid_figures(self, claim: str, fit: Fit) -> set[str]:
+        """Figures the paragraph does not state for the fact they go with. A figure outside the closest
+        sentence must be in the sentence closest to the words around it, so a claim joining two of a
+        paragraph's facts ("… in 2012, and … since 2016") passes while a year moved between them does not."""
+        unsaid: set[str] = set()
+        best = numbers(fit.sentence)
+        others = [s for _, s in fit.sentences]
+        for clause in CLAUSE_BREAK.split(DOCUMENT.sub(" ", claim)):
+            clause_words = words(clause)
+            for index, word in enumerate(clause_words):
+                figure = word.rstrip(".,")
+                if not NUMBER.search(figure) or figure in best:
+                    continue
+                if len(others) > 1:
+                    around = " ".join(clause_words[max(0, index - FIGURE_CONTEXT) : index + FIGURE_CONTEXT + 1])
+                    scores = self.judge.embedder.vectors(others) @ self.judge.embedder.query(around)
+                    closest = others[int(scores.argmax())]
+                    if figure in numbers(closest):
+                        continue
+                unsaid.add(figure)
+        return unsaid
+
+
+def _changed_modifiers(claim: str, sentence: str, unmatched: tuple[str, ...]) -> list[tuple[str, str]]:
+    """ "at ministerial level" against "at Directors' level": a word the paragraph lacks qualifies a noun that
+    the paragraph qualifies otherwise, so the draft changed who or what, not just the wording."""
+    said = parse(sentence)
+    claim_doc = parse(claim)
+    claim_stems = {stem(t.lower_) for t in claim_doc}
+    changed = []
+    for token in claim_doc:
+        if token.text not in unmatched or token.dep_ not in MODIFIER_DEPENDENCIES or token.head.pos_ != "NOUN":
+            continue
+        for head in (t for t in said if t.pos_ == "NOUN" and stem(t.lower_) == stem(token.head.lower_)):
+            theirs = [c for c in head.children if c.dep_ in MODIFIER_DEPENDENCIES and not c.is_stop
+                      and c.pos_ in ("ADJ", "NOUN", "PROPN") and stem(c.lower_) not in claim_stems]  # fmt: skip
+            if theirs:
+                changed.append((f"{token.text} {token.head.text}", f"{theirs[0].text} {head.text}"))
+                break
+    return changed
+
+
+def _dates(text: str) -> dict[str, str]:
+    """Dates as written ("11 December 2024", "11.12.2024", "March 2020"), keyed by ISO form (2024-12-11, 2020-03)."""
+    found = {}
+    for match in WRITTEN_DATE.finditer(text):
+        day, month, year = match.group(1), MONTH_NUMBER[match.group(2).lower()], match.group(3)
+        found[f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")] = match.group(0).strip()
+    for match in NUMERIC_DATE.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found[f"{year}-{month:02d}-{day:02d}"] = match.group(0)
+    return found
+
+
+def _unsaid_dates(claim: str, said: str) -> tuple[list[str], set[str]]:
+    """The claim's dates that the paragraph does not give (a month and year must open one of its dates), and
+    the figures of those it does give, which the figure check then leaves alone."""
+    theirs = _dates(said)
+    unsaid, figures = [], set()
+    for iso, written in _dates(claim).items():
+        if any(date == iso or date.startswith(iso + "-") for date in theirs):
+            figures |= numbers(written)
+        else:
+            unsaid.append(written)
+    return unsaid, figures
 
 
 def _supporting(fits: list[Fit]) -> list[SupportingSentence]:
@@ -330,13 +449,18 @@ def _overstated(claim: str, sentence: str) -> bool:
 
 
 def _claim_modality(claim: str) -> str:
+    """How firmly the claim states itself: a hedge anywhere makes it tentative; otherwise its main verbs (the
+    root and the verbs coordinated with it) decide, so "the survey completed in 2020" inside a claim about
+    what "includes" follow-up does not make the claim a report of something done."""
     doc = parse(claim)
     if any(t.lower_ in ("may", "might", "could") or stem(t.lower_) in HEDGE_STEMS for t in doc):
         return "hedged"
     if any(t.lower_ in ("will", "shall", "'ll") for t in doc):
         return "future"
-    perfect = any(t.lower_ in ("has", "have", "had") and t.dep_ in ("aux", "auxpass") for t in doc)
-    return "done" if perfect or any(t.tag_ == "VBD" for t in doc) or mood(doc) == "past" else "now"
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    main = [*roots, *(c for r in roots for c in r.conjuncts if c.pos_ in ("VERB", "AUX"))]
+    perfect = any(c.lower_ in ("has", "have", "had") and c.dep_ in ("aux", "auxpass") for t in main for c in t.children)
+    return "done" if perfect or any(t.tag_ == "VBD" for t in main) or mood(doc) == "past" else "now"
 
 
 def _paragraph_modality(claim: str, sentence: str) -> Modality:

@@ -72,27 +72,17 @@ NUMBER_WORDS = frozenset(
         "tenth",
     ]
 )
-FREQUENCY_WORDS = frozenset(
-    [
-        "annual",
-        "annually",
-        "yearly",
-        "monthly",
-        "weekly",
-        "daily",
-        "quarterly",
-        "biannual",
-        "biennial",
-        "regular",
-        "regularly",
-        "periodic",
-        "periodically",
-        "every",
-        "each",
-        "once",
-        "twice",
-    ]
-)
+# How often, in the forms English writes it, each reduced to one period so "annual" and "every year" agree.
+PERIOD_ADJECTIVES = {
+    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "annual": "yearly",
+    "annually": "yearly", "yearly": "yearly", "biannual": "twice yearly", "biennial": "every two years",
+    "regular": "regularly", "regularly": "regularly", "periodic": "regularly", "periodically": "regularly",
+}  # fmt: skip
+PERIODS = ("day", "week", "month", "quarter", "year")
+PERIOD_NOUN = rf"({'|'.join(PERIODS)})s?"
+EVERY_PERIOD = re.compile(rf"\b(?:every|each|per|once an?)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
+TIMES_PER_PERIOD = re.compile(rf"\b(twice|thrice|\w+ times)\s+(?:an?|per|each|every)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
+EVERY_N_PERIODS = re.compile(rf"\bevery\s+(\w+)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
 MONTHS = frozenset(m for m in calendar.month_name if m)  # capitalised: the modal "may" is not May
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
@@ -117,6 +107,23 @@ class Reading:
     missing: tuple[str, ...] = ()  # what the documents lack, as the user wrote it
 
 
+def frequencies(text: str) -> dict[str, str]:
+    """The frequencies a text states, each reduced to one period ("yearly" for "annual", "every year", "once a
+    year"), with the words as written."""
+    found = {PERIOD_ADJECTIVES[w.lower()]: w for w in words(text) if w.lower() in PERIOD_ADJECTIVES}
+    for match in EVERY_PERIOD.finditer(text):
+        found[_per(match.group(1))] = match.group(0)
+    for match in TIMES_PER_PERIOD.finditer(text):
+        found[f"{match.group(1).lower()} {_per(match.group(2))}"] = match.group(0)
+    for match in EVERY_N_PERIODS.finditer(text):
+        found[f"every {match.group(1).lower()} {match.group(2).lower()}s"] = match.group(0)
+    return {("twice yearly" if period == "every six months" else period): written for period, written in found.items()}
+
+
+def _per(period: str) -> str:
+    return "daily" if period.lower() == "day" else period.lower() + "ly"
+
+
 def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
     lowered = {w.lower() for w in words(text)}
     if answer_type == "date":
@@ -124,7 +131,7 @@ def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
     if answer_type == "number":
         return bool(numbers(text) - {para_id}) or bool(lowered & NUMBER_WORDS)
     if answer_type == "frequency":
-        return bool(lowered & FREQUENCY_WORDS)
+        return bool(frequencies(text))
     if answer_type in ("body", "place"):
         return bool(proper_names(text))
     return True

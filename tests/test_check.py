@@ -118,3 +118,42 @@ def test_an_unnumbered_page_is_cited_by_its_marker_or_by_position_and_a_swapped_
     cited = [[(c.doc_id, c.para_id) for c in claim.cited] for claim in (by_marker, by_position)]
     assert cited == [[("eeas-wb-cfsp-csdp", "p4")]] * 2
     assert swapped.verdict == "unsupported" and "in ¶19, EU acts, not Albania" in swapped.note  # not the reverse
+
+
+def test_frequencies_and_dates_compare_in_any_of_their_written_forms(chain: AnswerChain) -> None:
+    draft = (
+        "A Security and Defence Dialogue between the EU and Albania at Directors' level is to meet every year (¶9).\n"
+        "The EU and Albania will hold a Security and Defence Dialogue once every two years (¶9).\n"
+        "The partnership text became partially accessible to the public on 11 December 2024.\n"
+        "The partnership text became partially accessible to the public on 11 November 2024.\n"
+    )
+    yearly, biennial, right_date, wrong_date = chain.check(draft, "eu-albania-sdp").claims
+    assert yearly.verdict == "supported"
+    assert biennial.verdict == "unsupported" and "'every two years'; ¶9 says 'annual'" in biennial.note
+    assert right_date.verdict == "uncited" and right_date.supported_by[0].para_id == "cover"
+    assert wrong_date.verdict == "unsupported" and "the draft says 11 November 2024" in wrong_date.note
+
+
+def test_a_claim_may_join_two_cited_paragraphs_or_two_facts_of_one_but_not_move_a_figure(chain: AnswerChain) -> None:
+    draft = (
+        "The EU and Albania will work together more closely in multilateral fora and will seek further "
+        "opportunities to deepen the EU-NATO strategic partnership through exchanges at working and senior "
+        "official levels (¶¶10–11).\n"
+        "Albania signed a framework participation agreement for EU crisis management operations in 2012, and "
+        "its agreement on exchanging classified information dates from 2016 (¶6).\n"
+        "Albania's agreement on exchanging classified information dates from 2012 (¶6).\n"
+    )
+    joined, two_facts, moved = chain.check(draft, "eu-albania-sdp").claims
+    assert joined.verdict == "supported" and {s.para_id for s in joined.supported_by} == {"10", "11"}
+    assert two_facts.verdict == "supported"
+    assert moved.verdict == "unsupported" and "the draft says 2012" in moved.note
+
+
+def test_a_changed_qualifier_or_an_invented_commitment_is_not_supported(chain: AnswerChain) -> None:
+    draft = (
+        "The EU and Albania will establish an annual Security and Defence Dialogue at ministerial level (¶9).\n"
+        "Albania will open a national ESDC campus for police officers and judges (¶26).\n"
+    )
+    level, invented = chain.check(draft, "eu-albania-sdp").claims
+    assert level.verdict == "unsupported" and "'ministerial level'; ¶9 says 'Directors level'" in level.note
+    assert invented.verdict == "unsupported" and "says nothing of" in invented.note
