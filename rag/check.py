@@ -23,11 +23,11 @@ from pydantic import BaseModel
 from rag.corpus import name_in
 from rag.nlp import parse
 from rag.question import Question, mood, understand
-from rag.reader import MONTHS, NUMBER_WORDS, PERIODS, frequencies
+from rag.reader import MONTHS, NUMBER_WORDS
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge
-from rag.text import NUMBER, all_stems, numbers, proper_names, sentences, stem, words
+from rag.text import NUMBER, PERIODS, all_stems, frequencies, numbers, proper_names, sentences, stem, words
 from rag.verify import actors_of
 
 Verdict = Literal["supported", "wrong_paragraph", "unsupported", "uncited", "unreadable_reference"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import NAMED_THING_LABELS, english
-from rag.text import stem
+from rag.text import frequencies, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -31,6 +31,7 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
+POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
 PRO_FORMS = frozenset({"one", "other"})  # nouns that stand for one named before: "the CSDP-related ones"
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
@@ -48,6 +49,7 @@ class Term:
     written: str  # as the user wrote it, for notes
     weight: float
     is_name: bool = False  # a named thing: matched as a name, never by a merely similar word
+    subject: str = ""  # of a verb, its subject's stem: "the partnership says" frames, it asks nothing
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,14 @@ class Question:
     mood: Mood = "present"  # of a yes/no question: a "yes" needs a sentence at least as firm
     focus: str = ""  # "What is the budget of …": the thing asked for, which an answer must contain
     figures: tuple[str, ...] = field(default_factory=tuple)
+    periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
 
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
 
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
-        keep = lambda terms: tuple(t for t in terms if t.stem not in naming)  # noqa: E731
+        keep = lambda terms: tuple(t for t in terms if t.stem not in naming and t.subject not in naming)  # noqa: E731
         return replace(
             self, terms=keep(self.terms), carried_terms=keep(self.carried_terms), documents=tuple(sorted(documents))
         )
@@ -108,10 +111,14 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     content = _text(content_tokens) or corrected
     content_doc = english()(content) if content != corrected else doc
     answer_type, wh_phrase = _answer_type(content_doc)
-    if sum(t.tag_ in WH_TAGS for t in content_doc) > 1:
+    if sum(_interrogative(t) for t in content_doc) > 1:
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
     terms = _terms(content_doc, names)
+    periods = frequencies(content) if answer_type == "yes_no" else {}
+    if periods:  # the frequency is what the answer confirms or denies, not a topic a paragraph must hold
+        said = {stem(w) for written in periods.values() for w in words(written)}
+        terms = tuple(t for t in terms if t.stem not in said)
     bullets = _asks_for_bullets(doc, content_tokens)
     question = Question(
         asked=asked, content=content,
@@ -119,9 +126,9 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         bullets=bullets, names=names, terms=terms, search_text=_with_acronyms(content, names),
         wants_list=bullets or content != corrected or _asks_for_several(content_doc),
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
-        mood=mood(content_doc), focus=_focus(content_doc),
+        mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
-        phrases=_phrases(content_doc),
+        phrases=_phrases(content_doc), periods=tuple(periods),
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
         return question
@@ -327,13 +334,37 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "body", token.text
         if word == "where":
             return "place", token.text
-    first = tokens[0]
-    opens_with_auxiliary = first.pos_ == "AUX" or (
-        first.tag_ in ("VBZ", "VBP", "VBD", "MD") and first.dep_ in ("aux", "ROOT")
-    )
-    if opens_with_auxiliary and not any(t.tag_ in WH_TAGS for t in tokens):
+    if _inverted(tokens) and not any(_interrogative(t) for t in tokens):
         return "yes_no", ""
     return "general", ""
+
+
+def _inverted(tokens: list[Token]) -> bool:
+    """An auxiliary before its subject makes a yes/no question, also after an opening phrase ("Under the
+    partnership, is it Albania that …?")."""
+    doc = tokens[0].doc
+    comma = next((t for t in doc if t.text == "," and t.i + 1 < len(doc)), None)
+    opening = [tokens[0]] + ([doc[comma.i + 1]] if comma is not None and tokens[0].pos_ == "ADP" else [])
+    if any(t.pos_ == "AUX" or (t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.dep_ in ("aux", "ROOT")) for t in opening):
+        return True
+    root = next((t for t in tokens if t.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    auxiliaries = [root] if root.pos_ == "AUX" else [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    return subject is not None and any(a.i < subject.i and a.tag_ in ("VBZ", "VBP", "VBD", "MD") for a in auxiliaries)
+
+
+def _interrogative(token: Token) -> bool:
+    """A wh-word that asks, not one that opens a relative clause ("Is it Albania that …", "a mission which …")."""
+    if token.tag_ not in WH_TAGS or token.lower_ == "that":
+        return False
+    return not (token.i > 0 and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON"))
+
+
+def _asked_mood(doc: Doc) -> Mood:
+    """A question asking whether something is "possible" or "potential" asks about a possibility."""
+    return "possible" if any(t.lower_ in POSSIBILITY_WORDS for t in doc) else mood(doc)
 
 
 def mood(doc: Doc) -> Mood:
@@ -397,20 +428,39 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
             continue
-        if stem(token.lower_) in PRO_FORMS:
+        if stem(token.lower_) in PRO_FORMS or token.lower_ in POSSIBILITY_WORDS:  # mood, not topic
             continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)
-                terms.setdefault(key, Term(key, part, VERB_WEIGHT if token.pos_ == "VERB" else 1.0))
+                terms.setdefault(key, Term(key, part, _weight(token), subject=_subject_stem(token)))
     return tuple(terms.values())
 
 
+def _weight(token: Token) -> float:
+    """Verbs say less about the topic than nouns; a gerund used as a noun ("about trafficking") is a noun."""
+    nominal = token.tag_ == "VBG" and token.dep_ in ("pobj", "pcomp", "dobj", "nsubj", "nsubjpass", "attr", "compound")
+    return VERB_WEIGHT if token.pos_ == "VERB" and not nominal else 1.0
+
+
+def _subject_stem(token: Token) -> str:
+    subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return stem(subject.lower_) if token.pos_ == "VERB" and subject is not None else ""
+
+
 def _subject(doc: Doc) -> str:
+    """The grammatical subject; in a cleft ("Is it Albania that will …?") the focused phrase after "it"."""
     subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
-    return " ".join(t.text for t in subjects[0].subtree) if subjects else ""
+    if not subjects:
+        return ""
+    subject = subjects[0]
+    focused = [c for c in subject.head.children if c.dep_ == "attr"] if subject.lower_ == "it" else []
+    if focused:
+        clause = {t.i for c in focused[0].children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        return " ".join(t.text for t in focused[0].subtree if t.i not in clause)
+    return " ".join(t.text for t in subject.subtree)
 
 
 def _negated(doc: Doc) -> bool:
@@ -477,10 +527,11 @@ def indirect(content: str) -> str:
     rest = tokens[start:]
     if rest and rest[0].pos_ == "AUX":
         subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
-            span = sorted(subject.subtree, key=lambda t: t.i)
-            before = [t.text for t in rest[1:] if t.i <= span[-1].i]
-            after = [t for t in rest[1:] if t.i > span[-1].i]
+        if subject is not None:  # "Is the Dialogue held every year": "held every year" follows the auxiliary
+            clause = {t.i for c in subject.children if c.dep_ in ("acl", "relcl", "appos") for t in c.subtree}
+            span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)
+            before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
+            after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
             auxiliary = rest[0].lower_
             if auxiliary in ("do", "does") and after and after[0].tag_ == "VB":
                 # "When does the EU start …" → "when the EU starts …"; "do" needs no change

@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rag.nlp import english
+from rag.nlp import english, parse
 from rag.question import Question, Term, mood
 from rag.records import ParagraphRecord
 from rag.relevance import Judge, Judgement
-from rag.text import Sentence, numbers, proper_names, stem, words
+from rag.text import Sentence, frequencies, numbers, proper_names, stem, words
 
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_ANSWER_WORDS = 120
+MAX_LIST_WORDS = 200  # "everything the partnership says about trafficking" quotes one long sentence per paragraph
 KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
 LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several points
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
@@ -72,17 +73,6 @@ NUMBER_WORDS = frozenset(
         "tenth",
     ]
 )
-# How often, in the forms English writes it, each reduced to one period so "annual" and "every year" agree.
-PERIOD_ADJECTIVES = {
-    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "annual": "yearly",
-    "annually": "yearly", "yearly": "yearly", "biannual": "twice yearly", "biennial": "every two years",
-    "regular": "regularly", "regularly": "regularly", "periodic": "regularly", "periodically": "regularly",
-}  # fmt: skip
-PERIODS = ("day", "week", "month", "quarter", "year")
-PERIOD_NOUN = rf"({'|'.join(PERIODS)})s?"
-EVERY_PERIOD = re.compile(rf"\b(?:every|each|per|once an?)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
-TIMES_PER_PERIOD = re.compile(rf"\b(twice|thrice|\w+ times)\s+(?:an?|per|each|every)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
-EVERY_N_PERIODS = re.compile(rf"\bevery\s+(\w+)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
 MONTHS = frozenset(m for m in calendar.month_name if m)  # capitalised: the modal "may" is not May
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
@@ -107,23 +97,6 @@ class Reading:
     missing: tuple[str, ...] = ()  # what the documents lack, as the user wrote it
 
 
-def frequencies(text: str) -> dict[str, str]:
-    """The frequencies a text states, each reduced to one period ("yearly" for "annual", "every year", "once a
-    year"), with the words as written."""
-    found = {PERIOD_ADJECTIVES[w.lower()]: w for w in words(text) if w.lower() in PERIOD_ADJECTIVES}
-    for match in EVERY_PERIOD.finditer(text):
-        found[_per(match.group(1))] = match.group(0)
-    for match in TIMES_PER_PERIOD.finditer(text):
-        found[f"{match.group(1).lower()} {_per(match.group(2))}"] = match.group(0)
-    for match in EVERY_N_PERIODS.finditer(text):
-        found[f"every {match.group(1).lower()} {match.group(2).lower()}s"] = match.group(0)
-    return {("twice yearly" if period == "every six months" else period): written for period, written in found.items()}
-
-
-def _per(period: str) -> str:
-    return "daily" if period.lower() == "day" else period.lower() + "ly"
-
-
 def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
     lowered = {w.lower() for w in words(text)}
     if answer_type == "date":
@@ -146,7 +119,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if question.answer_type in ("date", "number", "frequency") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
     if question.wants_list:
-        chosen = _choose(_spread(typed or candidates), MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_ANSWER_WORDS)
+        chosen = _choose(_spread(typed or candidates), MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_LIST_WORDS)
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
     quoted = " ".join(e.record.text for e in chosen)
@@ -225,21 +198,70 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     agreeing = [c for c in candidates if counted <= {w.lower() for w in words(c.text)}]
     if counted and agreeing:  # "Was the first conference held in 2024?" is settled by the "first" sentence
         candidates = agreeing
-    own = question.terms
+    timed = [c for c in candidates if frequencies(c.text)]
+    if question.periods and timed:  # "… held twice a year?" is settled by a sentence that says how often
+        candidates = timed
+    own = question.readings(with_names=True)[0]  # a yes needs the question's names too
     scored = []
     for extract in candidates[:YES_CANDIDATES]:
         matches = judge.term_matches(own, extract.record.key, extract.text)
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
-    if _contradicts(question, best):
+    if _contradicts(question, best) or _other_frequency(question, best) or _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
-    # A yes needs every noun of the claim: "Will the EU cover the costs of …?" is not answered by "… exercises".
+    # A yes needs every noun and name of the claim: "Will the EU cover the costs of …?" is not answered by
+    # "… exercises", nor "… launched in North Macedonia?" by a sentence that names no place.
     missing_nouns = tuple(t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem))
-    if missing_nouns:
+    if missing_nouns or (question.periods and not set(question.periods) & frequencies(best.text).keys()):
         return Reading("partial", [best], missing=("whether",))
-    if coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text):
+    if (
+        coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text)
+        and not _said_of_another(question, best.text)
+    ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _said_of_another(question: Question, text: str) -> bool:
+    """ "Is EULEX Kosovo a military operation?" against "… the military operation EUFOR Althea … and EULEX
+    Kosovo, the largest civilian mission": the predicate noun stands nearest another name, not the subject."""
+    doc = parse(question.content)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    if root is None or root.lemma_ != "be" or subject is None:
+        return False
+    predicate = next((c for c in [*root.children, *subject.children] if c.dep_ in ("attr", "appos")), None)
+    if predicate is None or predicate.pos_ != "NOUN":
+        return False
+    own = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in subject.subtree)}")}
+    inside = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in predicate.subtree)}")}
+    tokens = words(text)
+    names = {n for n in proper_names(f"x {text}") if not re.search(r"['’]s$", n)}  # "the Union's": a possessor
+    spots = [i for i, w in enumerate(tokens) if w.lower() == predicate.lower_]
+    mentions = [i for i, w in enumerate(tokens) if w.lower() in own]
+    if not spots or not mentions:
+        return False
+    others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside]
+    # said of the subject when some mention of it and the predicate have no other name between them
+    return not any(not any(min(m, s) < o < max(m, s) for o in others) for m in mentions for s in spots)
+
+
+def _other_frequency(question: Question, extract: Extract) -> bool:
+    """ "Is the Dialogue held twice a year?" against "an annual … Dialogue"."""
+    said = frequencies(extract.text)
+    return bool(question.periods and said and not set(question.periods) & said.keys())
+
+
+def _other_named(question: Question, extract: Extract, matches: dict[str, float]) -> bool:
+    """ "Was the first mission launched in North Macedonia?" against "… in Bosnia and Herzegovina": a name the
+    sentence lacks, where the sentence names another thing of the same kind (place, organisation …)."""
+    absent = {n for n in question.names if not matches.get(n.lower())}
+    if not absent:
+        return False
+    kinds = {e.text: e.label_ for e in parse(question.content).ents}
+    asked_kinds = {kinds[n] for n in absent if n in kinds}
+    named = {n.lower() for n in question.names}
+    return any(e.label_ in asked_kinds and e.text.lower() not in named for e in parse(extract.text).ents)
 
 
 def _firm_enough(asked: str, sentence: str) -> bool:
@@ -261,10 +283,12 @@ def _contradicts(question: Question, extract: Extract) -> bool:
         if re.search(rf"\bnon-?\s*{re.escape(word)}", lowered) and not re.search(rf"(?<!non-)\b{word}", lowered):
             return True  # "binding?" against "Non-Binding"
     subject_names = proper_names(f"x {question.subject}") if question.subject else set()
-    if subject_names:
+    if subject_names:  # "Does Albania support the EU?" against "The EU will support Albania": roles swapped
         head = _before_first_verb(text)
+        others = {n.lower() for n in question.names} - {n.lower() for n in subject_names}
         if head is not None and not any(n.lower() in head.lower() for n in subject_names):
-            return any(n.lower() in lowered for n in subject_names) and bool(proper_names(f"x {head}"))
+            acting = {n.lower() for n in proper_names(f"x {head}")}
+            return any(n.lower() in lowered for n in subject_names) and bool(acting & others)
     return False
 
 

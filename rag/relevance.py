@@ -132,7 +132,10 @@ class Judge:
         key = hit.record.key
         missing_names = self.missing_names(question.names, hit.record) + self.missing_document(question, hit.record)
         readings = []
-        for terms in question.readings():
+        # Names are checked on their own; they join the coverage of a yes/no question with no noun but them
+        # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?"), whose verb alone would otherwise decide.
+        only_names = question.answer_type == "yes_no" and not any(t.weight >= 1.0 for t in question.terms)
+        for terms in question.readings(with_names=only_names):
             matches = self.term_matches(terms, key)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)
             by_meaning = tuple(t for t in terms if 0.0 < matches.get(t.stem, 0.0) < 1.0)

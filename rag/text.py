@@ -19,6 +19,17 @@ from rag.nlp import skipping_optional_imports
 EU_ABBREVIATIONS = {"i.a", "e.g", "i.e", "cf", "para", "paras", "art", "no", "nos", "doc", "ref", "vol", "or"}
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*|\d[\d.,/]*\d|\d")
 NUMBER = re.compile(r"\d")
+# How often, in the forms English writes it, each reduced to one period so "annual" and "every year" agree.
+PERIOD_ADJECTIVES = {
+    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "annual": "yearly",
+    "annually": "yearly", "yearly": "yearly", "biannual": "twice yearly", "biennial": "every two years",
+    "regular": "regularly", "regularly": "regularly", "periodic": "regularly", "periodically": "regularly",
+}  # fmt: skip
+PERIODS = ("day", "week", "month", "quarter", "year")
+PERIOD_NOUN = rf"({'|'.join(PERIODS)})s?"
+EVERY_PERIOD = re.compile(rf"\b(?:every|each|per|once an?)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
+TIMES_PER_PERIOD = re.compile(rf"\b(twice|thrice|\w+ times)\s+(?:an?|per|each|every)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
+EVERY_N_PERIODS = re.compile(rf"\bevery\s+(\w+)\s+{PERIOD_NOUN}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -145,3 +156,20 @@ def all_stems(text: str) -> set[str]:
                 found.add("".join(run[start:end]))
         run = []
     return found
+
+
+def frequencies(text: str) -> dict[str, str]:
+    """The frequencies a text states, each reduced to one period ("yearly" for "annual", "every year", "once a
+    year"), with the words as written."""
+    found = {PERIOD_ADJECTIVES[w.lower()]: w for w in words(text) if w.lower() in PERIOD_ADJECTIVES}
+    for match in EVERY_PERIOD.finditer(text):
+        found[_per(match.group(1))] = match.group(0)
+    for match in TIMES_PER_PERIOD.finditer(text):
+        found[f"{match.group(1).lower()} {_per(match.group(2))}"] = match.group(0)
+    for match in EVERY_N_PERIODS.finditer(text):
+        found[f"every {match.group(1).lower()} {match.group(2).lower()}s"] = match.group(0)
+    return {("twice yearly" if period == "every six months" else period): written for period, written in found.items()}
+
+
+def _per(period: str) -> str:
+    return "daily" if period.lower() == "day" else period.lower() + "ly"
