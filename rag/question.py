@@ -32,7 +32,8 @@ TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", 
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
-PRO_FORMS = frozenset({"one", "other"})  # nouns that stand for one named before: "the CSDP-related ones"
+# Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
+PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
@@ -82,6 +83,7 @@ class Question:
     periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
 
+    replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
 
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
@@ -134,13 +136,20 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         return question
     carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
     carried_terms = previous.terms if _has_no_topic(terms) or _uses_pronoun(content_doc) else ()
+    owned = _owned(english()(previous.content)) if any(t.tag_ == "POS" for t in content_doc) else None
+    replaced: tuple[str, ...] = ()
+    if owned:  # "and the EU's equivalent?" after "… Albania's National Security Strategy …": a new owner
+        swapped, head = owned
+        carried_names = tuple(n for n in carried_names if not any(r in n or n in r for r in swapped))
+        carried_terms = (*carried_terms, Term(stem(head), head, 1.0))
+        replaced = (swapped[0],)
     inherited_type = answer_type
     if answer_type == "general" and not terms and previous.answer_type not in ("lookup", "yes_no"):
         inherited_type = previous.answer_type  # "and the EU's?" after "When was Albania's strategy adopted?"
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
     return replace(
         question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
-        search_text=search,
+        search_text=search, replaced=replaced,
     )  # fmt: skip
 
 
@@ -252,7 +261,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     sentence = next(iter(doc.sents))
     root = sentence.root
     if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
-        topic = [c for c in root.children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS]
+        topic = [c for c in root.subtree if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS][:1]
         return [t for c in topic for t in c.subtree if t is not c] if topic else tokens
     if not _is_request(root):
         return tokens
@@ -432,6 +441,8 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
             continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
+        if any(_wh_noun(c) == token.lower_ for c in token.children) and token.lower_ in TIME_NOUNS | NUMBER_NOUNS:
+            continue  # "in what year": the answer's slot, which the paragraph fills with a year
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)
@@ -448,6 +459,17 @@ def _weight(token: Token) -> float:
 def _subject_stem(token: Token) -> str:
     subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return stem(subject.lower_) if token.pos_ == "VERB" and subject is not None else ""
+
+
+def _owned(doc: Doc) -> tuple[list[str], str] | None:
+    """A thing a named owner has ("Albania's National Security Strategy"): the owner's and the thing's
+    words, which a follow-up naming another owner replaces, and the thing's head noun, which it keeps."""
+    for token in doc:
+        if token.dep_ == "poss" and token.pos_ == "PROPN" and token.head.pos_ in ("NOUN", "PROPN"):
+            thing = token.head
+            words_of_thing = " ".join(t.text for t in thing.subtree if t.i > token.i + 1 or t is thing)
+            return [token.text, words_of_thing], thing.text
+    return None
 
 
 def _subject(doc: Doc) -> str:

@@ -26,7 +26,8 @@ MAX_LIST_WORDS = 200  # "everything the partnership says about trafficking" quot
 KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
 LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several points
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
-YES_CANDIDATES = 8  # best-ranked sentences that may settle a yes/no
+YES_CANDIDATES = 8
+REPLACED_OWNER_PENALTY = 0.5  # best-ranked sentences that may settle a yes/no
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
 NUMBER_WORDS = frozenset(
     [
@@ -152,7 +153,10 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
             judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
             for terms in question.readings(with_names=True)
         )
-        scored.append(Extract(record, group, coverage + judge.parameters.sentence_weight * float(sim)))
+        score = coverage + judge.parameters.sentence_weight * float(sim)
+        if any(owner.lower() in text.lower() for owner in question.replaced):
+            score *= REPLACED_OWNER_PENALTY  # "and the EU's?" is not answered by Albania's sentence
+        scored.append(Extract(record, group, score))
     return sorted(scored, key=lambda e: e.score, reverse=True)
 
 
