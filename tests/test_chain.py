@@ -97,6 +97,21 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
 
 
+def test_yes_no_checks_frequency_names_possibility_and_who_a_predicate_describes(chain: AnswerChain) -> None:
+    twice = chain.ask("Does the Security and Defence Dialogue meet twice a year?")  # ¶9: an annual Dialogue
+    assert twice.yes_no == "no" and "annual" in twice.answer and "eu-albania-sdp#9" in _cited(twice)
+    yearly = chain.ask("Will there be a Security and Defence Dialogue every year?")
+    assert yearly.yes_no == "yes" and "eu-albania-sdp#9" in _cited(yearly)
+    possible = chain.ask("Could Albania possibly contribute to the EU Rapid Deployment Capacity?")
+    assert possible.yes_no == "yes" and "eu-albania-sdp#13" in _cited(possible)  # ¶13 "may entail"
+    cleft = chain.ask("Is it Albania that supports the EU's cyber resilience?")
+    assert cleft.yes_no == "no" and "eu-albania-sdp#19" in _cited(cleft)
+    other = chain.ask("Is EULEX Kosovo a military operation?")  # WB p4: EUFOR Althea is; EULEX is civilian
+    assert other.yes_no != "yes"
+    civilian = chain.ask("Is EULEX Kosovo a civilian mission?")
+    assert civilian.yes_no == "yes" and "eeas-wb-cfsp-csdp#p4" in _cited(civilian)
+
+
 def test_a_compound_question_answers_each_part_with_its_own_paragraph(chain: AnswerChain) -> None:
     answer = chain.ask("When was the Hybrid Risk Survey completed, and how often will the Dialogue meet?")
     assert answer.status == "answered" and "2020" in answer.answer and "annual" in answer.answer
@@ -177,3 +192,9 @@ def test_a_document_named_in_the_question_selects_that_document(chain: AnswerCha
     assert on_page.status == "answered" and {c.doc_id for c in on_page.citations} == {"eeas-wb-cfsp-csdp"}
     assert chain.ask("What does the partnership say about Kosovo?").status == "not_found"
     assert chain.ask("What does the EEAS page say about cyber?").status == "not_found"  # cyber is ¶18–19 only
+
+
+def test_a_request_for_everything_on_a_topic_quotes_each_paragraph_that_has_it(chain: AnswerChain) -> None:
+    collected = chain.ask("Collect what the partnership says about trafficking.")
+    assert collected.status == "answered"
+    assert {"eu-albania-sdp#23", "eu-albania-sdp#27", "eu-albania-sdp#30"} <= set(_cited(collected))

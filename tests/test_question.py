@@ -67,6 +67,9 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("Is Albania a member?", "yes_no"),
         ("What does paragraph 4 say?", "lookup"),
         ("What will the EU support?", "general"),
+        ("Is it the EU that funds the exercises?", "yes_no"),  # a cleft: "that" asks nothing
+        ("Under the agreement, does the EU fund the exercises?", "yes_no"),
+        ("Is there a mission which trains police?", "yes_no"),
     ],
 )
 def test_answer_type(speller, asked: str, answer_type: str) -> None:
@@ -212,3 +215,31 @@ def test_coordinated_topics_are_asked_one_by_one(asked: str, parts: list[str] | 
     from rag.question import compound_parts
 
     assert compound_parts(asked) == (parts or [asked])
+
+
+def test_slot_words_mood_words_and_document_framing_are_not_topics(speller) -> None:
+    dated = understand("In what year did the Commission adopt its strategy?", [], speller)
+    assert "year" not in {t.written for t in dated.terms} and dated.answer_type == "date"
+    possible = understand("Does the plan foresee a potential contribution to the force?", [], speller)
+    assert possible.mood == "possible" and "potential" not in {t.written for t in possible.terms}
+    often = understand("Is the dialogue held twice a year?", [], speller)
+    assert often.periods == ("twice yearly",) and "year" not in {t.written for t in often.terms}
+    gerund = understand("Summarise what the plan says about smuggling.", [], speller)
+    assert {t.written: t.weight for t in gerund.terms}["smuggling"] == 1.0
+    framed = gerund.referring_to({"doc"}, {"plan"})
+    assert [t.written for t in framed.terms] == ["smuggling"]  # "the plan says" only frames the question
+
+
+def test_a_cleft_question_puts_its_focus_in_the_subject(speller) -> None:
+    assert understand("Is it Albania that will train the EU's forces?", [], speller).subject == "Albania"
+
+
+def test_a_follow_up_with_a_new_owner_swaps_out_the_old_one(speller) -> None:
+    follow = understand("and the EU's equivalent?", ["When was Albania's defence plan adopted?"], speller)
+    assert follow.replaced == ("Albania",) and "Albania" not in follow.carried_names
+    assert {"plan", "adopted"} <= {t.written for t in follow.carried_terms} and follow.answer_type == "date"
+
+
+def test_a_verbless_request_keeps_the_topic_phrase_inside_it(speller) -> None:
+    asked = understand("Quick note for a visiting minister on what the EU offers on cyber.", [], speller)
+    assert asked.content == "what the EU offers on cyber"
