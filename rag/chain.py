@@ -31,6 +31,7 @@ from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
+from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
 from rag.records import ParagraphRecord
@@ -38,7 +39,7 @@ from rag.relevance import Embedder, Judge, Judgement
 from rag.search import SearchHit, search
 from rag.settings import Settings
 from rag.spelling import SpellingCorrector
-from rag.text import Sentence, numbers, proper_names, sentences, words
+from rag.text import Sentence, is_stop_word, numbers, sentences, stem, words
 from rag.verify import check_support
 
 CLOSEST_PASSAGES = 3
@@ -240,15 +241,25 @@ class AnswerChain:
         if rejected:
             notes.append(f"{len(rejected)} draft sentence(s) removed: " + "; ".join(rejected))
         kept = " ".join(g.text for g in grounded)
-        lost = [e for e in extractive if not set(_key_facts(e.text)) <= set(_key_facts(kept))]
-        if not grounded or lost:
-            notes.append("the LLM draft lost facts of the extractive answer or failed verification: extractive answer")
+        lost = [e for e in extractive if not _key_facts(e.text) <= _content_stems(kept)]
+        added = _content_stems(kept) - set().union(*(_content_stems(r.text) for r in evidence))
+        repeated = len({g.text for g in grounded}) < len(grounded)
+        if not grounded or lost or added or repeated:
+            why = "lost words of" if lost else "added words to" if added else "repeated a sentence of"
+            notes.append(f"the LLM draft {why} the extractive answer, or failed verification: extractive answer")
             return extractive
         return grounded
 
 
-def _key_facts(text: str) -> list[str]:
-    return [*numbers(text), *(n.lower() for n in proper_names(f"x {text}"))]
+def _key_facts(text: str) -> set[str]:
+    """What a rewording must keep: the figures, names and nouns."""
+    return {stem(t.text) for t in parse(text) if t.pos_ in ("NOUN", "PROPN", "NUM") and not t.is_stop}
+
+
+def _content_stems(text: str) -> set[str]:
+    """A rewording adds no content word the evidence lacks: a small model otherwise slips one in ("the
+    necessary resources")."""
+    return {stem(w) for w in words(text) if not is_stop_word(w) and (w.isalpha() or numbers(w))}
 
 
 def _verified(extracts: list[Extract], notes: list[str]) -> list[Grounded]:
