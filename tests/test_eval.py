@@ -90,7 +90,7 @@ def test_regression_gate_extractive_mode_on_dev(chain: AnswerChain, tmp_path) ->
 
 
 # Regression floors a little under the measured dev figures (README); issue 10's targets are higher and still open.
-GATE = {"strict_score": 0.70, "false_refusal_rate": 0.20, "abstention_recall": 0.95, "citation_precision": 0.72}
+GATE = {"strict_score": 0.75, "false_refusal_rate": 0.20, "abstention_recall": 0.95, "citation_precision": 0.75}
 
 
 @pytest.mark.parametrize("split", SPLITS)
@@ -104,9 +104,9 @@ def test_check_gold_covers_every_verdict_with_real_paragraphs(split: str, paragr
 
 
 def test_regression_gate_draft_check_on_dev(chain: AnswerChain) -> None:
-    """No altered claim may ever be called supported; accuracy a little under the measured 0.955."""
+    """No altered claim may ever be called supported; accuracy a little under the measured 0.977."""
     from eval.check_eval import load_check_gold, score_checks, summarise_checks
 
     summary = summarise_checks(score_checks(chain, load_check_gold("dev")))
     assert summary["altered_called_supported"] == 0
-    assert summary["verdict_accuracy"] >= 0.9 and summary["right_paragraph_suggested"] >= 0.85
+    assert summary["verdict_accuracy"] >= 0.95 and summary["right_paragraph_suggested"] >= 0.9
