@@ -52,6 +52,7 @@ SYSTEM_PROMPT = (
     "Do not add facts, figures or names that are not in the paragraphs. Do not write citations. "
     f"If the paragraphs do not answer the question, reply exactly {NOT_IN_DOCUMENTS_TOKEN}."
 )
+LIST_MARKER = re.compile(r"^\s*[-–•*]\s+")
 MODEL_WRITTEN_MARKERS = re.compile(r"\s*\[(?:E\d+|¶\s*\d+|[^\]]{0,12}p\d+)\]")
 TokenCallback = Callable[[str], None]
 
@@ -407,7 +408,8 @@ def _compose(
         span = Span(start=item.span.start, end=item.span.end, text=item.span.text)
         if span not in citation.supporting_spans:
             citation.supporting_spans.append(span)
-        answer_sentences.append(AnswerSentence(text=item.text, markers=[citation.marker]))
+        text = LIST_MARKER.sub("", item.text)  # a quoted bullet's own dash
+        answer_sentences.append(AnswerSentence(text=text, markers=[citation.marker]))
     status = reading.status if reading else "answered"
     yes_no = reading.yes_no if reading else None
     parts = [f"{s.text} [{', '.join(s.markers)}]" for s in answer_sentences]

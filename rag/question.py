@@ -13,6 +13,7 @@ Decided from the question's grammar (spaCy's parse), not from lists of phrases:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -38,10 +39,14 @@ WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and w
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
-    r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
+    r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
 )
 COVER_NOTE = re.compile(r"\bcover(?:ing)?[\s-]+(?:note|page|sheet|letter)\b", re.IGNORECASE)
-ORDINAL_PARAGRAPH = re.compile(r"\b(first|last|final|opening|closing)\s+(?:para(?:graph)?|¶)", re.IGNORECASE)
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ORDINAL_PARAGRAPH = re.compile(
+    rf"\b({'|'.join(ORDINALS)}|last|final|opening|closing|\d{{1,2}}(?:st|nd|rd|th))\s+(?:para(?:graph)?|¶|point)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,27 @@ def _coordinated_topics(doc: Doc) -> list[str]:
         before, after = doc[: prep.i].text_with_ws, doc[prep.right_edge.i + 1 :].text
         glue = "" if after[:1] in ("", "?", ".", "!", ",") else " "
         return [f"{before[:1].upper()}{before[1:]}{text}{glue}{after}" for text in texts]
-    return []
+    return _coordinated_subjects(doc)
+
+
+def _coordinated_subjects(doc: Doc) -> list[str]:
+    """ "When were the Strategic Compass and the Western Balkans Strategy adopted?": things a passive verb
+    says were done, each with its own date or figure, are asked one by one. Read from the surface (a form
+    of "be", then noun phrases joined by "and", then the participle), which the parser often splits
+    wrongly. Active subjects ("When did France and Spain sign?") act jointly and stay together."""
+    be = next((t for t in doc if t.lemma_ == "be" and t.pos_ == "AUX"), None)
+    participle = next((t for t in doc if be is not None and t.i > be.i and t.tag_ in ("VBN", "VBD")), None)
+    if be is None or participle is None:
+        return []
+    chunks = [c for c in doc.noun_chunks if be.i < c.start and c.end <= participle.i]
+    between = [doc[a.end : b.start].text.strip(" ,") for a, b in itertools.pairwise(chunks)]
+    determined = all(c[0].dep_ in ("det", "poss") or c[0].tag_ in ("DT", "PRP$") for c in chunks)
+    if len(chunks) < 2 or not determined or any(w not in ("and", "", "as well as") for w in between):
+        return []
+    if doc[be.i + 1 : chunks[0].start].text.strip() or doc[chunks[-1].end : participle.i].text.strip():
+        return []
+    before, after = doc[: chunks[0].start].text_with_ws, doc[participle.i :].text
+    return [f"{before}{chunk.text} {after}" for chunk in chunks]
 
 
 def _shared_modifiers(conjunct: Token) -> bool:
@@ -530,8 +555,12 @@ def _paragraph_reference(text: str) -> ParagraphReference | None:
     ordinal = ORDINAL_PARAGRAPH.search(text)
     if ordinal:
         rest = (text[: ordinal.start()] + " " + text[ordinal.end() :]).strip()
-        last = ordinal.group(1).lower() in ("last", "final", "closing")
-        return ParagraphReference(None if last else 1, last, rest)
+        word = ordinal.group(1).lower()
+        last = word in ("last", "final", "closing")
+        if last:
+            return ParagraphReference(None, True, rest)
+        number = 1 if word == "opening" else ORDINALS.index(word) + 1 if word in ORDINALS else int(word[:-2])
+        return ParagraphReference(number, False, rest)
     return None
 
 

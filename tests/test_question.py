@@ -101,7 +101,9 @@ def test_a_new_question_in_a_chat_keeps_its_own_type_and_names(speller) -> None:
 @pytest.mark.parametrize(
     ("asked", "number", "last"),
     [("What does paragraph 12 say?", 12, False), ("¶26?", 26, False), ("para 3 of the EEAS page", 3, False),
-     ("last paragraph of the web page", None, True)],
+     ("last paragraph of the web page", None, True), ("What is in point 7 of the plan?", 7, False),
+     ("2nd para of the web page?", 2, False), ("the fourth paragraph of the page", 4, False),
+     ("the opening paragraph", 1, False)],
 )  # fmt: skip
 def test_paragraph_references(speller, asked: str, number: int | None, last: bool) -> None:
     reference = understand(asked, [], speller).lookup
@@ -165,7 +167,10 @@ def test_answer_type_presence(answer_type: str, text: str, expected: bool) -> No
     [("Who hosts the forum, and how often does it convene?", ["Who hosts the forum?", "How often does it convene?"]),
      ("Is Norway a member and does it pay?", ["Is Norway a member?", "Does it pay?"]),
      ("What will France and Spain do on maritime security?", ["What will France and Spain do on maritime security?"]),
-     ("How will the parties plan and run joint patrols?", ["How will the parties plan and run joint patrols?"])],
+     ("How will the parties plan and run joint patrols?", ["How will the parties plan and run joint patrols?"]),
+     ("When were the maritime strategy and the cyber agenda adopted?",
+      ["When were the maritime strategy adopted?", "When were the cyber agenda adopted?"]),
+     ("When did France and Spain sign the treaty?", ["When did France and Spain sign the treaty?"])],
 )  # fmt: skip
 def test_a_compound_question_is_split_into_its_questions(asked: str, parts: list[str]) -> None:
     assert compound_parts(asked) == parts
