@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from rag.corpus import name_in
 from rag.nlp import parse
 from rag.question import Question, mood, understand
-from rag.reader import MONTHS, NUMBER_WORDS
+from rag.reader import MONTHS, NUMBER_WORDS, _said_of_another
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge
@@ -40,6 +40,7 @@ HEDGES = frozenset({"explore", "consider", "examine", "assess", "study", "seek",
 HEDGE_STEMS = frozenset(stem(h) for h in HEDGES)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without"})
 MODIFIER_DEPENDENCIES = frozenset({"amod", "compound", "poss", "nmod"})
+CLAIM_MODIFIERS = frozenset({"amod", "compound", "nmod"})  # "the EU's" for "the Union's" is a name, checked apart
 CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+")
 FIGURE_CONTEXT = 6  # words either side of a figure that say which fact it belongs to
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
@@ -314,7 +315,9 @@ class DraftChecker:
         if fit.unmatched_share >= ADDED_SHARE and len(fit.unmatched) > 1:
             found.append(f"{marker} says nothing of {', '.join(fit.unmatched)}")
         found += [f"the draft says '{ours}'; {marker} says '{theirs}'"
-                  for ours, theirs in _changed_modifiers(claim, sentence, fit.unmatched)]  # fmt: skip
+                  for ours, theirs in _changed_modifiers(claim, said)]  # fmt: skip
+        if _said_of_another(asked, said):  # "EUFOR Althea is a civilian mission", of EULEX's description
+            found.append(f"{marker} does not say this of {asked.subject}")
         if bool(claim_words & NEGATIONS) != bool({w.lower() for w in words(sentence)} & NEGATIONS):
             found.append(f"the draft {'negates' if claim_words & NEGATIONS else 'does not negate'} what {marker} says")
         if swapped := _swapped_roles(claim, sentence):
@@ -346,22 +349,27 @@ class DraftChecker:
         return unsaid
 
 
-def _changed_modifiers(claim: str, sentence: str, unmatched: tuple[str, ...]) -> list[tuple[str, str]]:
-    """ "at ministerial level" against "at Directors' level": a word the paragraph lacks qualifies a noun that
-    the paragraph qualifies otherwise, so the draft changed who or what, not just the wording."""
-    said = parse(sentence)
+def _changed_modifiers(claim: str, said_text: str) -> list[tuple[str, str]]:
+    """ "at ministerial level" against "at Directors' level", "the largest military mission" against "the
+    largest civilian mission": the draft qualifies a noun in a way the paragraph never does, where the
+    paragraph qualifies that noun otherwise, so the draft changed who or what, not just the wording."""
+    said = parse(said_text)
     claim_doc = parse(claim)
     claim_stems = {stem(t.lower_) for t in claim_doc}
     changed = []
     for token in claim_doc:
-        if token.text not in unmatched or token.dep_ not in MODIFIER_DEPENDENCIES or token.head.pos_ != "NOUN":
-            continue
-        for head in (t for t in said if t.pos_ == "NOUN" and stem(t.lower_) == stem(token.head.lower_)):
-            theirs = [c for c in head.children if c.dep_ in MODIFIER_DEPENDENCIES and not c.is_stop
-                      and c.pos_ in ("ADJ", "NOUN", "PROPN") and stem(c.lower_) not in claim_stems]  # fmt: skip
-            if theirs:
-                changed.append((f"{token.text} {token.head.text}", f"{theirs[0].text} {head.text}"))
-                break
+        if token.dep_ not in CLAIM_MODIFIERS or token.head.pos_ != "NOUN" or token.is_stop or token.text[:1].isupper():
+            continue  # a name ("Council document") is checked as a name
+        heads = [t for t in said if t.pos_ == "NOUN" and stem(t.lower_) == stem(token.head.lower_)]
+        qualifiers = [[c for c in h.children if c.dep_ in MODIFIER_DEPENDENCIES] for h in heads]
+        if not heads or any(stem(token.lower_) in {stem(t.lower_) for t in h.subtree} for h in heads):
+            continue  # the paragraph's phrase has the word somewhere ("senior official levels")
+        theirs = [(c, h) for q, h in zip(qualifiers, heads, strict=True) for c in q
+                  if not c.is_stop and c.pos_ in ("ADJ", "NOUN", "PROPN")
+                  and stem(c.lower_) not in claim_stems]  # fmt: skip
+        theirs.sort(key=lambda pair: pair[0].dep_ != token.dep_)  # "civilian mission" before "the Union's mission"
+        if theirs:
+            changed.append((f"{token.text} {token.head.text}", f"{theirs[0][0].text} {theirs[0][1].text}"))
     return changed
 
 

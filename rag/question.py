@@ -32,6 +32,8 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
+SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
+SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
@@ -86,6 +88,7 @@ class Question:
     focus: str = ""  # "What is the budget of …": the thing asked for, which an answer must contain
     figures: tuple[str, ...] = field(default_factory=tuple)
     periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
+    slots: tuple[tuple[str, str], ...] = ()  # a yes/no question's place or agent to confirm: ("Kosovo", "GPE")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
@@ -136,6 +139,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods),
+        slots=_slots(content_doc) if answer_type == "yes_no" else (),
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
         return question
@@ -394,6 +398,16 @@ def _interrogative(token: Token) -> bool:
     if token.tag_ not in WH_TAGS or token.lower_ == "that":
         return False
     return not (token.i > 0 and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON"))
+
+
+def _slots(doc: Doc) -> tuple[tuple[str, str], ...]:
+    """Where or by whom something was done, which a yes/no question asks to confirm ("deployed in Kosovo",
+    "adopted by the Council"): a named place or body after "in", "by", "at" or "from"."""
+    return tuple(
+        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), e.label_)
+        for e in doc.ents
+        if e.label_ in SLOT_LABELS and e.root.dep_ == "pobj" and e.root.head.lower_ in SLOT_PREPOSITIONS
+    )
 
 
 def _asked_mood(doc: Doc) -> Mood:

@@ -211,11 +211,17 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         matches = judge.term_matches(own, extract.record.key, extract.text)
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
-    if _contradicts(question, best) or _other_frequency(question, best) or _other_named(question, best, matches):
+    filled = _slot_filled(question, best.text)
+    if filled is False or _contradicts(question, best) or _other_frequency(question, best):
+        return Reading("answered", [best], yes_no="no")
+    if filled is None and _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
     # A yes needs every noun and name of the claim: "Will the EU cover the costs of …?" is not answered by
     # "… exercises", nor "… launched in North Macedonia?" by a sentence that names no place.
-    missing_nouns = tuple(t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem))
+    slot_names = {name.lower() for name, _ in question.slots} if filled else set()
+    missing_nouns = tuple(
+        t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem) and t.stem not in slot_names
+    )
     if missing_nouns or (question.periods and not set(question.periods) & frequencies(best.text).keys()):
         return Reading("partial", [best], missing=("whether",))
     if (
@@ -245,9 +251,29 @@ def _said_of_another(question: Question, text: str) -> bool:
     mentions = [i for i, w in enumerate(tokens) if w.lower() in own]
     if not spots or not mentions:
         return False
-    others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside]
+    asked = {w.lower() for n in question.names for w in n.split()}  # names the question itself uses
+    others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside | asked]
     # said of the subject when some mention of it and the predicate have no other name between them
     return not any(not any(min(m, s) < o < max(m, s) for o in others) for m in mentions for s in spots)
+
+
+def _slot_filled(question: Question, text: str) -> bool | None:
+    """Whether the sentence puts the question's subject where the question asks ("EUFOR Althea in Bosnia and
+    Herzegovina" against "… deployed in Kosovo?"): the first named thing of the slot's kind after a mention of
+    the subject is the one asked about (True), another one (False), or none is there (None)."""
+    if not question.slots or not question.subject:
+        return None
+    name, kind = question.slots[0]
+    own = {w.lower() for n in proper_names(f"x {question.subject}") for w in n.split()}
+    own |= {t.lower_ for t in parse(question.subject) if t.pos_ == "NOUN"}
+    doc = parse(text)
+    mentions = [t.i for t in doc if t.lower_ in own]
+    if not mentions:
+        return None
+    after = [e for e in doc.ents if e.label_ == kind and e.start > mentions[0] and not {w.lower_ for w in e} & own]
+    if not after:
+        return None
+    return after[0].text.lower().removeprefix("the ") == name.lower() or name.lower() in after[0].text.lower()
 
 
 def _other_frequency(question: Question, extract: Extract) -> bool:

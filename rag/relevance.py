@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.corpus import Corpus, name_in
 from rag.embedding import Encoder
+from rag.nlp import parse
 from rag.question import Question, Term
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
@@ -81,6 +82,7 @@ class Judge:
         self.corpus = corpus
         self.embedder = embedder
         self.parameters = parameters or RelevanceParameters()
+        self._kinds: dict[str, set[str]] = {}
 
     def term_matches(self, terms: tuple[Term, ...], key: str, text: str | None = None) -> dict[str, float]:
         """Each term's match in a paragraph (or in `text`, one of its sentences): 1 for the word itself, else
@@ -123,6 +125,12 @@ class Judge:
             things += documents
         return tuple(things)
 
+    def entity_kinds(self, record: ParagraphRecord) -> set[str]:
+        """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""
+        if record.key not in self._kinds:
+            self._kinds[record.key] = {e.label_ for e in parse(record.text).ents}
+        return self._kinds[record.key]
+
     def missing_document(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:
         if not question.documents or record.doc_id in question.documents:
             return ()
@@ -131,6 +139,10 @@ class Judge:
     def judge(self, question: Question, hit: SearchHit) -> Judgement:
         key = hit.record.key
         missing_names = self.missing_names(question.names, hit.record) + self.missing_document(question, hit.record)
+        if question.slots:  # "Is EUFOR Althea deployed in Serbia?" is answered by where the paragraph says it is
+            kinds = self.entity_kinds(hit.record)
+            open_slots = {name for name, kind in question.slots if kind in kinds}
+            missing_names = tuple(n for n in missing_names if n not in open_slots)
         readings = []
         # Names are checked on their own; they join the coverage of a yes/no question with no noun but them
         # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?"), whose verb alone would otherwise decide.

@@ -151,9 +151,23 @@ def test_a_claim_may_join_two_cited_paragraphs_or_two_facts_of_one_but_not_move_
 
 def test_a_changed_qualifier_or_an_invented_commitment_is_not_supported(chain: AnswerChain) -> None:
     draft = (
-        "The EU and Albania will establish an annual Security and Defence Dialogue at ministerial level (¶9).\n"
+        "The Security and Defence Dialogue will meet annually at ministerial level (¶9).\n"
         "Albania will open a national ESDC campus for police officers and judges (¶26).\n"
     )
     level, invented = chain.check(draft, "eu-albania-sdp").claims
     assert level.verdict == "unsupported" and "'ministerial level'; ¶9 says 'Directors level'" in level.note
     assert invented.verdict == "unsupported" and "says nothing of" in invented.note
+
+
+def test_a_predicate_said_of_another_name_is_not_supported(chain: AnswerChain) -> None:
+    draft = (
+        "EULEX Kosovo is the EU's largest military mission (EEAS page, para 4).\n"
+        "EUFOR Althea is a civilian mission in Bosnia and Herzegovina (EEAS page, para 4).\n"
+        "EUFOR Althea is a military operation in Bosnia and Herzegovina (EEAS page, para 4).\n"
+    )
+    swapped_kind, other_subject, right = chain.check(draft, "eu-albania-sdp").claims
+    assert swapped_kind.verdict == "unsupported" and "'military mission'; WB p4 says 'civilian mission'" in (
+        swapped_kind.note
+    )
+    assert other_subject.verdict == "unsupported" and "does not say this of EUFOR Althea" in other_subject.note
+    assert right.verdict == "supported"
