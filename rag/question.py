@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -34,6 +35,7 @@ TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "da
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
+COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
@@ -88,7 +90,8 @@ class Question:
     focus: str = ""  # "What is the budget of …": the thing asked for, which an answer must contain
     figures: tuple[str, ...] = field(default_factory=tuple)
     periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
-    slots: tuple[tuple[str, str], ...] = ()  # a yes/no question's place or agent to confirm: ("Kosovo", "GPE")
+    count: int | None = None  # points the request asks for ("three bullets")
+    slots: tuple[tuple[str, str, str], ...] = ()  # a yes/no question's place or agent: ("Kosovo", "GPE", "in")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
@@ -140,6 +143,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
+        count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
         return question
@@ -162,7 +166,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     )  # fmt: skip
 
 
-def compound_parts(asked: str) -> list[str]:
+def compound_parts(asked: str, known_phrase: Callable[[str], bool] = lambda phrase: False) -> list[str]:
     """ "What agreements underpin X, and when were they signed?" is two questions: a clause joined by a
     conjunction to the main verb that opens with its own wh-word or auxiliary is asked separately, so
     each part is retrieved, judged and read on its own (later parts read as follow-ups of earlier ones)."""
@@ -180,10 +184,10 @@ def compound_parts(asked: str) -> list[str]:
             second = doc[token.i + 1 :].text.strip()
             if first and second:
                 return [first.rstrip("?") + "?", second[:1].upper() + second[1:]]
-    return _coordinated_topics(doc) or [asked]
+    return _coordinated_topics(doc, known_phrase) or [asked]
 
 
-def _coordinated_topics(doc: Doc) -> list[str]:
+def _coordinated_topics(doc: Doc, known_phrase: Callable[[str], bool]) -> list[str]:
     """ "What does Albania commit to on cyber and on hybrid threats?" asks about two topics: a phrase
     attached to the main verb whose preposition or object is coordinated ("on X and on Y", "about X and
     the Y") is asked once per conjunct, so each topic gets its own paragraphs. A coordination inside a
@@ -196,6 +200,9 @@ def _coordinated_topics(doc: Doc) -> list[str]:
         if not conjuncts:  # "on X and Y"
             conjuncts = [c for o in objects for c in o.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
             if not conjuncts or _one_name(conjuncts[0].head, conjuncts) or _shared_modifiers(conjuncts[0]):
+                continue
+            whole = doc[conjuncts[0].head.left_edge.i : conjuncts[-1].right_edge.i + 1].text
+            if known_phrase(whole):  # "women, peace and security": the documents use it as one phrase
                 continue
         head = conjuncts[0].head
         first_end = min(t.i for t in head.children if (t.dep_ in ("cc", "punct") and t.i > head.i) or t in conjuncts)
@@ -344,6 +351,20 @@ def _asks_for_several(doc: Doc) -> bool:
     return any(t.tag_ in ("WDT", "WP") and t.head.tag_ in ("NNS", "NNPS") for t in doc)
 
 
+def _requested_count(doc: Doc, content: list[Token]) -> int | None:
+    """ "Give me three bullets", "two talking points", "a line": how many points the request asks for."""
+    inside = {t.i for t in content}
+    for token in doc:
+        if token.i in inside or token.dep_ != "nummod" or token.head.i in inside:
+            continue
+        word = token.lower_
+        if word.isdigit():
+            return int(word)
+        if word in COUNT_WORDS:
+            return COUNT_WORDS.index(word) + 1
+    return None
+
+
 def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
     """Bullets (or points, items) requested outside the content question."""
     inside = {t.i for t in content}
@@ -378,19 +399,13 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
 
 
 def _inverted(tokens: list[Token]) -> bool:
-    """An auxiliary before its subject makes a yes/no question, also after an opening phrase ("Under the
-    partnership, is it Albania that …?")."""
+    """An auxiliary opening the question, or opening it after an introductory phrase and a comma ("Under the
+    partnership, is it Albania that …?", "According to the EEAS, has Albania …?"), makes a yes/no question."""
     doc = tokens[0].doc
     comma = next((t for t in doc if t.text == "," and t.i + 1 < len(doc)), None)
-    opening = [tokens[0]] + ([doc[comma.i + 1]] if comma is not None and tokens[0].pos_ == "ADP" else [])
-    if any(t.pos_ == "AUX" or (t.tag_ in ("VBZ", "VBP", "VBD", "MD") and t.dep_ in ("aux", "ROOT")) for t in opening):
-        return True
-    root = next((t for t in tokens if t.dep_ == "ROOT"), None)
-    if root is None:
-        return False
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-    auxiliaries = [root] if root.pos_ == "AUX" else [c for c in root.children if c.dep_ in ("aux", "auxpass")]
-    return subject is not None and any(a.i < subject.i and a.tag_ in ("VBZ", "VBP", "VBD", "MD") for a in auxiliaries)
+    opening = [tokens[0]] + ([doc[comma.i + 1]] if comma is not None else [])
+    finite = ("VBZ", "VBP", "VBD", "MD")
+    return any(t.pos_ == "AUX" or (t.tag_ in finite and t.dep_ in ("aux", "ROOT")) for t in opening)
 
 
 def _interrogative(token: Token) -> bool:
@@ -400,11 +415,11 @@ def _interrogative(token: Token) -> bool:
     return not (token.i > 0 and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON"))
 
 
-def _slots(doc: Doc) -> tuple[tuple[str, str], ...]:
+def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:
     """Where or by whom something was done, which a yes/no question asks to confirm ("deployed in Kosovo",
     "adopted by the Council"): a named place or body after "in", "by", "at" or "from"."""
     return tuple(
-        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), e.label_)
+        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), e.label_, e.root.head.lower_)
         for e in doc.ents
         if e.label_ in SLOT_LABELS and e.root.dep_ == "pobj" and e.root.head.lower_ in SLOT_PREPOSITIONS
     )

@@ -17,7 +17,7 @@ from rag.nlp import english, parse
 from rag.question import Question, Term, mood
 from rag.records import ParagraphRecord
 from rag.relevance import Judge, Judgement
-from rag.text import Sentence, frequencies, numbers, proper_names, stem, words
+from rag.text import Sentence, all_stems, frequencies, numbers, proper_names, stem, words
 
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
@@ -26,8 +26,10 @@ MAX_LIST_WORDS = 200  # "everything the partnership says about trafficking" quot
 KEEP_RATIO = 0.85  # a further sentence must score this share of the best one
 LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several points
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
-YES_CANDIDATES = 8
-REPLACED_OWNER_PENALTY = 0.5  # best-ranked sentences that may settle a yes/no
+YES_CANDIDATES = 8  # best-ranked sentences that may settle a yes/no
+REPLACED_OWNER_PENALTY = 0.5
+SECTION_WEIGHT = 0.15  # fitted on dev: no change in strict score, citation precision 0.763 → 0.772
+PREDICATE_DEPS = frozenset({"ROOT", "xcomp", "ccomp", "conj"})  # the verbs a yes/no asks about, not "According to"
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
 NUMBER_WORDS = frozenset(
     [
@@ -120,7 +122,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if question.answer_type in ("date", "number", "frequency") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
     if question.wants_list:
-        chosen = _choose(_spread(typed or candidates), MAX_LIST_SENTENCES, LIST_KEEP_RATIO, MAX_LIST_WORDS)
+        limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)  # "three bullets": three
+        chosen = _choose(_spread(typed or candidates), limit, LIST_KEEP_RATIO, MAX_LIST_WORDS)
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
     quoted = " ".join(e.record.text for e in chosen)
@@ -148,12 +151,16 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     texts = [" ".join(s.text for s in group) for _, group in items]
     similarity = judge.embedder.vectors(texts) @ judge.embedder.query(question.search_text)
     scored = []
+    topic = [t for t in question.readings()[-1] if t.weight >= 1.0]
     for (record, group), text, sim in zip(items, texts, similarity, strict=True):
         coverage = max(
             judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
             for terms in question.readings(with_names=True)
         )
         score = coverage + judge.parameters.sentence_weight * float(sim)
+        # A paragraph under a heading on the topic ("Cyber issues") is about it; a preface only mentions it.
+        heading = all_stems(" ".join(record.section))
+        score += SECTION_WEIGHT * (sum(t.stem in heading for t in topic) / len(topic) if topic else 0.0)
         if any(owner.lower() in text.lower() for owner in question.replaced):
             score *= REPLACED_OWNER_PENALTY  # "and the EU's?" is not answered by Albania's sentence
         scored.append(Extract(record, group, score))
@@ -214,15 +221,20 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     filled = _slot_filled(question, best.text)
     if filled is False or _contradicts(question, best) or _other_frequency(question, best):
         return Reading("answered", [best], yes_no="no")
-    if filled is None and _other_named(question, best, matches):
+    if not question.slots and _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
     # A yes needs every noun and name of the claim: "Will the EU cover the costs of …?" is not answered by
     # "… exercises", nor "… launched in North Macedonia?" by a sentence that names no place.
-    slot_names = {name.lower() for name, _ in question.slots} if filled else set()
+    slot_names = {name.lower() for name, _, _ in question.slots} if filled else set()
     missing_nouns = tuple(
         t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem) and t.stem not in slot_names
     )
     if missing_nouns or (question.periods and not set(question.periods) & frequencies(best.text).keys()):
+        return Reading("partial", [best], missing=("whether",))
+    confirmed = filled or question.periods or question.figures  # the detail asked is what the sentence settles
+    predicates = {stem(t.lower_) for t in parse(question.content) if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS}
+    unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
+    if unsaid_verbs and not confirmed:  # "commit the EU to fund …?" is not answered yes by "will support"
         return Reading("partial", [best], missing=("whether",))
     if (
         coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text)
@@ -263,14 +275,23 @@ def _slot_filled(question: Question, text: str) -> bool | None:
     the subject is the one asked about (True), another one (False), or none is there (None)."""
     if not question.slots or not question.subject:
         return None
-    name, kind = question.slots[0]
+    name, kind, preposition = question.slots[0]
     own = {w.lower() for n in proper_names(f"x {question.subject}") for w in n.split()}
     own |= {t.lower_ for t in parse(question.subject) if t.pos_ == "NOUN"}
     doc = parse(text)
     mentions = [t.i for t in doc if t.lower_ in own]
     if not mentions:
         return None
-    after = [e for e in doc.ents if e.label_ == kind and e.start > mentions[0] and not {w.lower_ for w in e} & own]
+    after = [
+        e
+        for e in doc.ents
+        if e.label_ == kind
+        and e.start > mentions[0]
+        and not {w.lower_ for w in e} & own
+        and e.start > 0
+        and doc[e.start - 1].lower_ in (preposition, "the")
+        and e.root.head.lower_ == preposition
+    ]
     if not after:
         return None
     return after[0].text.lower().removeprefix("the ") == name.lower() or name.lower() in after[0].text.lower()

@@ -141,7 +141,7 @@ class Judge:
         missing_names = self.missing_names(question.names, hit.record) + self.missing_document(question, hit.record)
         if question.slots:  # "Is EUFOR Althea deployed in Serbia?" is answered by where the paragraph says it is
             kinds = self.entity_kinds(hit.record)
-            open_slots = {name for name, kind in question.slots if kind in kinds}
+            open_slots = {name for name, kind, _ in question.slots if kind in kinds}
             missing_names = tuple(n for n in missing_names if n not in open_slots)
         readings = []
         # Names are checked on their own; they join the coverage of a yes/no question with no noun but them

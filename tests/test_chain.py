@@ -200,3 +200,24 @@ def test_a_request_for_everything_on_a_topic_quotes_each_paragraph_that_has_it(c
     collected = chain.ask("Collect what the partnership says about trafficking.")
     assert collected.status == "answered"
     assert {"eu-albania-sdp#23", "eu-albania-sdp#27", "eu-albania-sdp#30"} <= set(_cited(collected))
+
+
+def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
+    elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
+    assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)
+    there = chain.ask("Is EUFOR Althea deployed in Bosnia and Herzegovina?")
+    assert there.yes_no == "yes"
+    unsaid = chain.ask("Will the Security and Defence Dialogue be held in Tirana?")  # no place is given
+    assert unsaid.status == "partial" and unsaid.yes_no is None
+    other_verb = chain.ask("Does the partnership commit the EU to fund Albania's armed forces?")  # ¶20: "support"
+    assert other_verb.yes_no is None
+
+
+def test_a_request_gets_the_number_of_points_it_asks_for_and_a_phrase_of_the_documents_stays_whole(
+    chain: AnswerChain,
+) -> None:
+    three = chain.ask("Give me three bullets on hybrid threats.")
+    assert len(three.sentences) == 3 and three.answer.startswith("- ")
+    whole = chain.ask("What will the EU and Albania do on women, peace and security?")
+    assert len(whole.notes) == 0 or not any(note.startswith("part ") for note in whole.notes)
+    assert {"eu-albania-sdp#28", "eu-albania-sdp#29"} <= _cited(whole)

@@ -70,6 +70,8 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("Is it the EU that funds the exercises?", "yes_no"),  # a cleft: "that" asks nothing
         ("Under the agreement, does the EU fund the exercises?", "yes_no"),
         ("Is there a mission which trains police?", "yes_no"),
+        ("According to the agency, has the EU met its goal?", "yes_no"),
+        ("wat does the EU do on cyber", "general"),
     ],
 )
 def test_answer_type(speller, asked: str, answer_type: str) -> None:
