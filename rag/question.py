@@ -495,8 +495,10 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
             continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
-        if any(_wh_noun(c) == token.lower_ for c in token.children) and token.lower_ in TIME_NOUNS | NUMBER_NOUNS:
-            continue  # "in what year": the answer's slot, which the paragraph fills with a year
+        asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
+        classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+        if asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier):
+            continue  # "in what year", "what kinds of trafficking": the answer's slot, not a topic
         for part in re.split(r"[-/–]", token.text):
             if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
                 key = stem(part)

@@ -28,6 +28,7 @@ LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several po
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
 YES_CANDIDATES = 8  # best-ranked sentences that may settle a yes/no
 REPLACED_OWNER_PENALTY = 0.5
+SLOT_REACH = 4  # words between "in"/"by" and the place or body it introduces ("in the former Yugoslav Republic")
 SECTION_WEIGHT = 0.15  # fitted on dev: no change in strict score, citation precision 0.763 → 0.772
 PREDICATE_DEPS = frozenset({"ROOT", "xcomp", "ccomp", "conj"})  # the verbs a yes/no asks about, not "According to"
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
@@ -151,7 +152,7 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
     texts = [" ".join(s.text for s in group) for _, group in items]
     similarity = judge.embedder.vectors(texts) @ judge.embedder.query(question.search_text)
     scored = []
-    topic = [t for t in question.readings()[-1] if t.weight >= 1.0]
+    topic = [t for t in question.terms if t.weight >= 1.0]  # its own words: a carried topic is only context
     for (record, group), text, sim in zip(items, texts, similarity, strict=True):
         coverage = max(
             judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
@@ -282,19 +283,12 @@ def _slot_filled(question: Question, text: str) -> bool | None:
     mentions = [t.i for t in doc if t.lower_ in own]
     if not mentions:
         return None
-    after = [
-        e
-        for e in doc.ents
-        if e.label_ == kind
-        and e.start > mentions[0]
-        and not {w.lower_ for w in e} & own
-        and e.start > 0
-        and doc[e.start - 1].lower_ in (preposition, "the")
-        and e.root.head.lower_ == preposition
-    ]
-    if not after:
-        return None
-    return after[0].text.lower().removeprefix("the ") == name.lower() or name.lower() in after[0].text.lower()
+    places = [e for e in doc.ents if e.label_ == kind and e.start > mentions[0] and not {w.lower_ for w in e} & own]
+    for at in (t.i for t in doc if t.lower_ == preposition and t.i > mentions[0]):
+        filler = next((e for e in places if 0 < e.start - at <= SLOT_REACH), None)  # "in the former … Macedonia"
+        if filler is not None:
+            return name.lower() in filler.text.lower()
+    return None
 
 
 def _other_frequency(question: Question, extract: Extract) -> bool:
