@@ -136,6 +136,7 @@ class DraftChecker:
         self.by_key = {r.key: r for r in records}
         self.documents = {r.doc_id: r.document for r in records}
         self.numbered = {r.doc_id for r in records if r.kind == "numbered"}  # documents with printed numbers
+        self._questions: dict[str, Question] = {}
 
     def check(self, draft: str, doc_id: str | None = None) -> CheckReport:
         claims = []
@@ -156,8 +157,14 @@ class DraftChecker:
         return self._single_document_named(without_references(text, references) or text)
 
     def _single_document_named(self, text: str) -> str | None:
-        documents, _ = self.judge.corpus.documents_named(understand(text, [], self.speller))
+        documents, _ = self.judge.corpus.documents_named(self._understood(text))
         return next(iter(documents)) if len(documents) == 1 else None
+
+    def _understood(self, text: str) -> Question:
+        """A claim read as a question once, though naming its document and checking it both need it."""
+        if text not in self._questions:
+            self._questions[text] = understand(text, [], self.speller)
+        return self._questions[text]
 
     def _document_of(self, written: str) -> str | None:
         squeeze = written.replace(" ", "")
@@ -209,7 +216,7 @@ class DraftChecker:
             if problem:
                 return CheckedClaim(text=text, cited=[], verdict="unreadable_reference", supported_by=[], note=problem)
             cited += [r for r in records if r not in cited]
-        asked = understand(claim, [], self.speller)
+        asked = self._understood(claim)
         fits = {r.key: self.fit(asked, claim, [r]) for r in cited}
         if len(cited) > 1:  # "(¶¶10–11)": a claim may join what two paragraphs say
             fits["+".join(r.key for r in cited)] = self.fit(asked, claim, cited)
