@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from rag.corpus import name_in
 from rag.nlp import parse
 from rag.question import Question, mood, understand
-from rag.reader import MONTHS, NUMBER_WORDS, _said_of_another
+from rag.reader import MONTHS, NUMBER_WORDS, said_of_another
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge
@@ -323,7 +323,7 @@ class DraftChecker:
             found.append(f"{marker} says nothing of {', '.join(fit.unmatched)}")
         found += [f"the draft says '{ours}'; {marker} says '{theirs}'"
                   for ours, theirs in _changed_modifiers(claim, said)]  # fmt: skip
-        if _said_of_another(asked, said):  # "EUFOR Althea is a civilian mission", of EULEX's description
+        if said_of_another(asked, said):  # "EUFOR Althea is a civilian mission", of EULEX's description
             found.append(f"{marker} does not say this of {asked.subject}")
         if bool(claim_words & NEGATIONS) != bool({w.lower() for w in words(sentence)} & NEGATIONS):
             found.append(f"the draft {'negates' if claim_words & NEGATIONS else 'does not negate'} what {marker} says")

@@ -239,15 +239,16 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         return Reading("partial", [best], missing=("whether",))
     if (
         coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text)
-        and not _said_of_another(question, best.text)
+        and not said_of_another(question, best.text)
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
 
 
-def _said_of_another(question: Question, text: str) -> bool:
+def said_of_another(question: Question, text: str) -> bool:
     """ "Is EULEX Kosovo a military operation?" against "… the military operation EUFOR Althea … and EULEX
-    Kosovo, the largest civilian mission": the predicate noun stands nearest another name, not the subject."""
+    Kosovo, the largest civilian mission": no mention of the subject reaches the predicate noun without
+    another name in between, so the sentence says it of another thing. The draft check uses it too."""
     doc = parse(question.content)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
