@@ -101,7 +101,7 @@ def paragraphs(ctx: click.Context, doc_id: str | None, as_json: bool, user: str 
         if as_json:
             click.echo(record.model_dump_json())
         else:
-            click.echo(f"{record.label:<36} {record.section_label[:60]:<60} {record.text[:60]}…")
+            click.echo(f"{record.label:<36} {record.section_label[:60]:<60} {_one_line(record.text)[:60]}…")
 
 
 @main.command()
@@ -162,7 +162,7 @@ def search(
             click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
         else:
             click.echo(f"{hit.score:.4f}  {hit.record.label}  [{hit.record.section_label}]")
-            click.echo(f"        {hit.record.text[:160]}")
+            click.echo(f"        {_one_line(hit.record.text)[:160]}")
 
 
 @main.command()
@@ -207,10 +207,10 @@ def ask(
             if reference:
                 click.echo(f"    {document.title}; {reference}")
             click.echo(f"    {citation.text}")
-    else:
+    elif answer.closest_passages:
         click.echo("\nClosest passages (not an answer):")
         for passage in answer.closest_passages:
-            click.echo(f"- {passage.label} ({' > '.join(passage.section)}): {passage.text[:200]}")
+            click.echo(f"- {passage.label} ({' > '.join(passage.section)}): {_one_line(passage.text)[:200]}")
 
 
 @main.command()
@@ -394,3 +394,8 @@ def _chain(settings: Settings, index=None):
 
     llm = create_llm(settings)
     return AnswerChain(settings, index or _open_index(settings), load_query_encoder(settings), llm)
+
+
+def _one_line(text: str) -> str:
+    """A multi-line record (the cover note's header lines) on one table row."""
+    return " ".join(text.split())
