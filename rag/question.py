@@ -23,7 +23,7 @@ from rag.nlp import NAMED_THING_LABELS, english
 from rag.text import frequencies, stem, words
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from rag.spelling import SpellingCorrector
 
@@ -417,12 +417,21 @@ def _interrogative(token: Token) -> bool:
 
 def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:
     """Where or by whom something was done, which a yes/no question asks to confirm ("deployed in Kosovo",
-    "adopted by the Council"): a named place or body after "in", "by", "at" or "from"."""
+    "adopted by the Council")."""
     return tuple(
-        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), e.label_, e.root.head.lower_)
+        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), e.label_, slot_preposition(e))
         for e in doc.ents
-        if e.label_ in SLOT_LABELS and e.root.dep_ == "pobj" and e.root.head.lower_ in SLOT_PREPOSITIONS
+        if slot_preposition(e)
     )
+
+
+def slot_preposition(entity: Span) -> str:
+    """The preposition that introduces a named place or body as its object ("in Kosovo", "by the Council",
+    "in the former Yugoslav Republic of Macedonia"), or "" for any other named thing. The reader finds the
+    filler of a question's slot in a sentence the same way."""
+    head = entity.root.head
+    introduced = entity.root.dep_ == "pobj" and head.lower_ in SLOT_PREPOSITIONS
+    return head.lower_ if entity.label_ in SLOT_LABELS and introduced else ""
 
 
 def _asked_mood(doc: Doc) -> Mood:

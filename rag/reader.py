@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.nlp import english, parse
-from rag.question import Question, Term, mood
+from rag.question import Question, Term, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import Judge, Judgement
 from rag.text import Sentence, all_stems, frequencies, numbers, proper_names, stem, words
@@ -28,7 +28,6 @@ LIST_KEEP_RATIO = 0.7  # … or this share when the question asks for several po
 YES_COVERAGE = 0.6  # share of the question's words the paragraph must hold to say "yes"
 YES_CANDIDATES = 8  # best-ranked sentences that may settle a yes/no
 REPLACED_OWNER_PENALTY = 0.5
-SLOT_REACH = 4  # words between "in"/"by" and the place or body it introduces ("in the former Yugoslav Republic")
 SECTION_WEIGHT = 0.15  # fitted on dev: no change in strict score, citation precision 0.763 → 0.772
 PREDICATE_DEPS = frozenset({"ROOT", "xcomp", "ccomp", "conj"})  # the verbs a yes/no asks about, not "According to"
 # Closed classes of English (number words, frequency words, back-referring openers), not gold words.
@@ -274,7 +273,8 @@ def said_of_another(question: Question, text: str) -> bool:
 def _slot_filled(question: Question, text: str) -> bool | None:
     """Whether the sentence puts the question's subject where the question asks ("EUFOR Althea in Bosnia and
     Herzegovina" against "… deployed in Kosovo?"): the first named thing of the slot's kind after a mention of
-    the subject is the one asked about (True), another one (False), or none is there (None)."""
+    the subject, introduced by the question's preposition, is the one asked about (True), another one (False),
+    or none is there (None)."""
     if not question.slots or not question.subject:
         return None
     name, kind, preposition = question.slots[0]
@@ -284,12 +284,12 @@ def _slot_filled(question: Question, text: str) -> bool | None:
     mentions = [t.i for t in doc if t.lower_ in own]
     if not mentions:
         return None
-    places = [e for e in doc.ents if e.label_ == kind and e.start > mentions[0] and not {w.lower_ for w in e} & own]
-    for at in (t.i for t in doc if t.lower_ == preposition and t.i > mentions[0]):
-        filler = next((e for e in places if 0 < e.start - at <= SLOT_REACH), None)  # "in the former … Macedonia"
-        if filler is not None:
-            return name.lower() in filler.text.lower()
-    return None
+    fillers = [
+        e for e in doc.ents
+        if e.label_ == kind and slot_preposition(e) == preposition and e.start > mentions[0]
+        and not {w.lower_ for w in e} & own
+    ]  # fmt: skip
+    return name.lower() in fillers[0].text.lower() if fillers else None
 
 
 def _other_frequency(question: Question, extract: Extract) -> bool:
