@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import NAMED_THING_LABELS, english
-from rag.text import frequencies, stem, words
+from rag.text import CARDINALS, ORDINALS, frequencies, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -35,7 +35,6 @@ TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "da
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
-COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
@@ -46,7 +45,6 @@ PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
 )
 COVER_NOTE = re.compile(r"\bcover(?:ing)?[\s-]+(?:note|page|sheet|letter)\b", re.IGNORECASE)
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 ORDINAL_PARAGRAPH = re.compile(
     rf"\b({'|'.join(ORDINALS)}|last|final|opening|closing|\d{{1,2}}(?:st|nd|rd|th))\s+(?:para(?:graph)?|¶|point)",
     re.IGNORECASE,
@@ -360,8 +358,8 @@ def _requested_count(doc: Doc, content: list[Token]) -> int | None:
         word = token.lower_
         if word.isdigit():
             return int(word)
-        if word in COUNT_WORDS:
-            return COUNT_WORDS.index(word) + 1
+        if word in CARDINALS:
+            return CARDINALS.index(word) + 1
     return None
 
 
