@@ -281,11 +281,12 @@ class DraftChecker:
         found: list[str] = []
         claim_words = {w.lower() for w in words(claim)}
         said_words = {w.lower() for w in words(said)}
-        said_words |= {calendar.month_name[int(iso[5:7])].lower() for iso in _dates(said)}
+        said_dates = _dates(said)
+        said_words |= {calendar.month_name[int(iso[5:7])].lower() for iso in said_dates}
         own_numbers = {r.para_id for r in fit.records}
-        dates, dated_figures = _unsaid_dates(claim, said)
+        dates, dated_figures = _unsaid_dates(claim, said_dates)
         if dates:
-            theirs = sorted(set(_dates(said).values()))
+            theirs = sorted(set(said_dates.values()))
             found.append(
                 f"the draft says {', '.join(dates)}"
                 + (f"; {marker} says {', '.join(theirs)}" if theirs else f"; {marker} gives no date")
@@ -393,10 +394,9 @@ def _dates(text: str) -> dict[str, str]:
     return found
 
 
-def _unsaid_dates(claim: str, said: str) -> tuple[list[str], set[str]]:
+def _unsaid_dates(claim: str, theirs: dict[str, str]) -> tuple[list[str], set[str]]:
     """The claim's dates that the paragraph does not give (a month and year must open one of its dates), and
     the figures of those it does give, which the figure check then leaves alone."""
-    theirs = _dates(said)
     unsaid, figures = [], set()
     for iso, written in _dates(claim).items():
         if any(date == iso or date.startswith(iso + "-") for date in theirs):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from rag.nlp import NAMED_THING_LABELS, english
+from rag.nlp import NAMED_THING_LABELS, english, parse
 from rag.text import CARDINALS, ORDINALS, frequencies, stem, words
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         return question
     carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
     carried_terms = previous.terms if _has_no_topic(terms) or _uses_pronoun(content_doc) else ()
-    owned = _owned(english()(previous.content)) if any(t.tag_ == "POS" for t in content_doc) else None
+    owned = _owned(parse(previous.content)) if any(t.tag_ == "POS" for t in content_doc) else None
     replaced: tuple[str, ...] = ()
     if owned:  # "and the EU's equivalent?" after "… Albania's National Security Strategy …": a new owner
         swapped, head = owned

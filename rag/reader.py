@@ -258,8 +258,9 @@ def _other_frequency(question: Question, extract: Extract) -> bool:
 
 
 def _other_named(question: Question, extract: Extract, matches: dict[str, float]) -> bool:
-    """ "Was the first mission launched in North Macedonia?" against "… in Bosnia and Herzegovina": a name the
-    sentence lacks, where the sentence names another thing of the same kind (place, organisation …)."""
+    """A name of the question that the settling sentence lacks, where that sentence names another thing of the
+    same kind (place, organisation …) instead: the sentence answers for the other one. Places and bodies
+    introduced by a preposition are slots, settled by _slot_filled instead."""
     absent = {n for n in question.names if not matches.get(n.lower())}
     if not absent:
         return False
