@@ -543,9 +543,15 @@ def _subject(doc: Doc) -> str:
     subject = subjects[0]
     focused = [c for c in subject.head.children if c.dep_ == "attr"] if subject.lower_ == "it" else []
     if focused:
-        clause = {t.i for c in focused[0].children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        clause = _hanging(focused[0], ("relcl", "acl"))
         return " ".join(t.text for t in focused[0].subtree if t.i not in clause)
     return " ".join(t.text for t in subject.subtree)
+
+
+def _hanging(noun: Token, dependencies: tuple[str, ...]) -> set[int]:
+    """Positions of what hangs off a noun phrase by these links (its relative clause, its apposition), which
+    are not part of the phrase when it is quoted as a subject."""
+    return {t.i for c in noun.children if c.dep_ in dependencies for t in c.subtree}
 
 
 def _negated(doc: Doc) -> bool:
@@ -617,7 +623,7 @@ def indirect(content: str) -> str:
     if rest and rest[0].pos_ == "AUX":
         subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:  # "Is the Dialogue held every year": "held every year" follows the auxiliary
-            clause = {t.i for c in subject.children if c.dep_ in ("acl", "relcl", "appos") for t in c.subtree}
+            clause = _hanging(subject, ("acl", "relcl", "appos"))
             span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)
             before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
             after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
