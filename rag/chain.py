@@ -152,7 +152,8 @@ class AnswerChain:
         if not self.index.is_current():
             self.reload()
         earlier = [q for q, _ in history or [] if q.strip()]
-        parts = compound_parts(question, self._in_documents) if not PARAGRAPH_REFERENCE.search(question) else [question]
+        in_documents = self.judge.corpus.uses_phrase
+        parts = compound_parts(question, in_documents) if not PARAGRAPH_REFERENCE.search(question) else [question]
         if len(parts) == 1:
             return self._worded_for_access(self._answer(question, earlier, mode, doc_id, on_token))
         answers = []
@@ -160,10 +161,6 @@ class AnswerChain:
             answers.append(self._answer(part, earlier, mode, doc_id, on_token))
             earlier = [*earlier, part]
         return self._worded_for_access(_merge(question, answers))
-
-    def _in_documents(self, phrase: str) -> bool:
-        """Whether the readable paragraphs use this phrase as written ("Women, Peace and Security")."""
-        return any(phrase.lower() in record.text.lower() for record in self.judge.corpus.records)
 
     def _worded_for_access(self, answer: Answer) -> Answer:
         """Under a users file, "not in the documents" is said of the documents the reader can access."""

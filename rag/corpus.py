@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rag.records import ParagraphRecord
@@ -35,6 +36,15 @@ class Corpus:
 
     def idf(self, term: str) -> float:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
+
+    @cached_property
+    def lowered_text(self) -> str:
+        """Every paragraph in lower case, joined once (not stored with the generation: few questions need it)."""
+        return "\n".join(r.text.lower() for r in self.records)
+
+    def uses_phrase(self, phrase: str) -> bool:
+        """Whether a paragraph uses this phrase as written ("Women, Peace and Security"), in any case."""
+        return phrase.lower() in self.lowered_text
 
     def names_a_document(self, name: str) -> bool:
         return any(name_in(name, stems) for stems in self.document_stems.values())
