@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rag.records import ParagraphRecord
-from rag.text import all_stems, is_stop_word, name_matches, sentences, stem, words
+from rag.text import CARDINALS, all_stems, is_stop_word, name_matches, sentences, stem, words
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -52,18 +52,25 @@ class Corpus:
     def documents_named(self, question: Question) -> tuple[set[str], set[str]]:
         """The documents a question names by a noun phrase ("the partnership", "the EEAS Western Balkans page"),
         and the phrase's words: a phrase headed by a kind of document here, all of whose words describe one
-        document. "EU strategy documents" is a topic, not a reference: no document here is called that."""
+        document. "EU strategy documents" is a topic, not a reference: no document here is called that.
+        Every document when several are named, or by a phrase naming a set ("both documents", "each document"):
+        the question compares them."""
         documents: set[str] = set()
         naming: set[str] = set()
+        every: set[str] = set()
         for head, *parts in question.phrases:
-            content = {p for p in parts if not is_stop_word(p)}
+            content = {p for p in parts if not is_stop_word(p) and p not in CARDINALS}
             if head not in self.document_nouns:
                 continue
+            if head in question.set_heads and all(content - {head} <= s for s in self.document_stems.values()):
+                every = set(self.document_stems)  # "the two documents", "both documents"
+                naming |= content
+                continue
             described = {d for d, stems in self.document_stems.items() if content <= stems}
-            if described:
+            if described and described != set(self.document_stems):
                 documents |= described
                 naming |= content
-        return (documents if documents != set(self.document_stems) else set()), naming
+        return documents | every if len(documents) > 1 or every else documents, naming
 
 
 def document_stems(record: ParagraphRecord) -> set[str]:

@@ -36,6 +36,7 @@ NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "c
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
+DISTRIBUTIVE = frozenset({"each", "every", "both", "all"})  # English distributive determiners
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
@@ -91,6 +92,8 @@ class Question:
     count: int | None = None  # points the request asks for ("three bullets")
     slots: tuple[tuple[str, str, str], ...] = ()  # a yes/no question's place or agent: ("Kosovo", "GPE", "in")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
+    set_heads: tuple[str, ...] = ()  # stems of heads of phrases naming a set ("both documents", "each document")
+    coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
@@ -139,7 +142,8 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
-        phrases=_phrases(content_doc), periods=tuple(periods),
+        phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
+        set_heads=_set_heads(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
@@ -261,6 +265,23 @@ def _with_acronyms(content: str, names: tuple[str, ...]) -> str:
         if len(capitalised) > 1 and len(capitalised) == len(name.split()):
             acronyms.append("".join(p[0] for p in capitalised))
     return " ".join([content, *acronyms])
+
+
+def _set_heads(doc: Doc) -> tuple[str, ...]:
+    """Heads of noun phrases that name a set: plural ("the texts") or with a distributive determiner."""
+    return tuple(
+        stem(c.root.text) for c in doc.noun_chunks
+        if c.root.tag_ in ("NNS", "NNPS") or any(t.dep_ in ("det", "predet") and t.lower_ in DISTRIBUTIVE for t in c)
+    )  # fmt: skip
+
+
+def _coordinated(doc: Doc) -> tuple[str, ...]:
+    """The heads of coordinated words, with or without a conjunction ("relations overall, Albania's participation
+    and the exchange"): each conjunct may be answered by a paragraph of its own."""
+    nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
+    siblings = [t for t in nouns if any(o is not t and (o.head, o.dep_) == (t.head, t.dep_) for o in nouns)]
+    joined = [t for t in doc if t.dep_ == "conj" or any(c.dep_ == "conj" for c in t.children)] + siblings
+    return tuple(dict.fromkeys(stem(t.text) for t in joined if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ")))
 
 
 def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:

@@ -16,7 +16,7 @@ from typing import Literal
 from rag.nlp import english, parse
 from rag.question import Question, Term, mood, slot_preposition
 from rag.records import ParagraphRecord
-from rag.relevance import Judge, Judgement
+from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import CARDINALS, ORDINALS, Sentence, all_stems, frequencies, numbers, proper_names, stem, words
 
 MAX_SENTENCES = 3
@@ -85,6 +85,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         chosen = _choose(_spread(typed or candidates), limit, LIST_KEEP_RATIO, MAX_LIST_WORDS)
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
+    nearby = [j for j in judged if not j.relevant and j.score >= judge.parameters.threshold * PARTIAL_SHARE]
+    chosen = _cover_rest(question, chosen, candidates + _score_sentences(question, nearby, judge), judged, judge)
     quoted = " ".join(e.record.text for e in chosen)
     absent = tuple(f for f in question.figures if f not in numbers(quoted))
     if absent:  # "… withdraw from missions in 2023?" answered from a paragraph without 2023
@@ -124,6 +126,37 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
             score *= REPLACED_OWNER_PENALTY  # "and the EU's?" is not answered by Albania's sentence
         scored.append(Extract(record, group, score))
     return sorted(scored, key=lambda e: e.score, reverse=True)
+
+
+def _cover_rest(
+    question: Question, chosen: list[Extract], ranked: list[Extract], judged: list[Judgement], judge: Judge
+) -> list[Extract]:
+    """A question over several things ("Russia's war and the support for Ukraine") is answered by several
+    paragraphs: while a word of the question is in no quoted sentence, quote the best-ranked sentence that
+    holds it, from a relevant paragraph or from one near the threshold whose missing names the answer holds."""
+    lacking = {j.record.key: j.missing_names for j in judged}
+    topic = tuple(t for t in question.terms if t.weight >= 1.0 and t.stem in question.coordinated)
+    budget = (MAX_LIST_WORDS if question.wants_list else MAX_ANSWER_WORDS) - sum(len(words(e.text)) for e in chosen)
+    chosen = list(chosen)
+    limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)
+    while topic and chosen and len(chosen) < limit:
+        covered = {k for e in chosen for k, v in judge.term_matches(topic, e.record.key, e.text).items() if v}
+        open_terms = [t for t in topic if t.stem not in covered]
+        if not open_terms:
+            break
+        quoted = {(e.record.key, s.start) for e in chosen for s in e.sentences}
+        extra = next(
+            (e for e in ranked if not {(e.record.key, s.start) for s in e.sentences} & quoted
+             and len(words(e.text)) <= budget
+             and all(any(n.lower() in c.text.lower() for c in chosen) for n in lacking.get(e.record.key, ()))
+             and any(judge.term_matches(tuple(open_terms), e.record.key, e.text).get(t.stem) for t in open_terms)),
+            None,
+        )  # fmt: skip
+        if extra is None:
+            break
+        chosen.append(extra)
+        budget -= len(words(extra.text))
+    return chosen
 
 
 def _holds(word: str, extracts: list[Extract], judge: Judge) -> bool:

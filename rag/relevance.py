@@ -30,6 +30,7 @@ from rag.text import Sentence, all_stems, stem, words
 THRESHOLD = 1.0
 SENTENCE_WEIGHT = 0.75
 WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a question word
+PARTIAL_SHARE = 0.75  # a paragraph scoring this share of the threshold is on topic
 UNSEEN_WEIGHT = 0.5  # weight of a word no paragraph uses, as a share of the rarest corpus word's IDF
 
 

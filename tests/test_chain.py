@@ -221,3 +221,21 @@ def test_a_request_gets_the_number_of_points_it_asks_for_and_a_phrase_of_the_doc
     whole = chain.ask("What will the EU and Albania do on women, peace and security?")
     assert len(whole.notes) == 0 or not any(note.startswith("part ") for note in whole.notes)
     assert {"eu-albania-sdp#28", "eu-albania-sdp#29"} <= _cited(whole)
+
+
+def test_a_question_over_several_things_quotes_a_paragraph_for_each(chain: AnswerChain) -> None:
+    asked = "What agreements underpin EU-Albania relations, Albania's role in crisis management operations and the "
+    several = chain.ask(asked + "handling of classified information?")
+    assert several.status == "answered"
+    assert {"eu-albania-sdp#3", "eu-albania-sdp#6"} <= _cited(several)  # the SAA (¶3); 2012 and 2016 (¶6)
+    _assert_well_formed(several)
+
+
+def test_a_question_comparing_the_documents_is_answered_document_by_document(chain: AnswerChain) -> None:
+    both = chain.ask("What do both documents say about space?")
+    assert both.status == "answered"
+    assert {"eeas-wb-cfsp-csdp#p1", "eu-albania-sdp#2"} <= _cited(both)
+    assert both.answer.count("\n") == 1 and "EEAS Western Balkans CFSP/CSDP: " in both.answer
+    each = chain.ask("What does each document say about EULEX Kosovo?")  # only the EEAS page names it
+    assert {c.doc_id for c in each.citations} == {"eeas-wb-cfsp-csdp"}
+    assert each.answer.endswith("EU–Albania SDP: not covered.")

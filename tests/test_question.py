@@ -250,3 +250,15 @@ def test_a_follow_up_with_a_new_owner_swaps_out_the_old_one(speller) -> None:
 def test_a_verbless_request_keeps_the_topic_phrase_inside_it(speller) -> None:
     asked = understand("Quick note for a visiting minister on what the EU offers on cyber.", [], speller)
     assert asked.content == "what the EU offers on cyber"
+
+
+def test_coordinated_things_and_phrases_naming_a_set_are_found(speller: SpellingCorrector) -> None:
+    listed = understand("What underpins the relations, the participation and the exchange of information?", [], speller)
+    assert set(listed.coordinated) == {"relat", "particip", "exchang"}  # with and without "and"
+    joined = understand("What is said about the war and the support for Ukraine?", [], speller)
+    assert set(joined.coordinated) == {"war", "support"}
+    single = understand("What is said about the support for Ukraine?", [], speller)
+    assert single.coordinated == ()
+    assert "document" in understand("What do both documents say about space?", [], speller).set_heads
+    assert "report" in understand("What does each report say on drones?", [], speller).set_heads
+    assert "report" not in understand("What does the report say on drones?", [], speller).set_heads
