@@ -97,12 +97,17 @@ class Question:
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
+    document_words: tuple[str, ...] = ()  # stems of the phrases that name them
 
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
         keep = lambda terms: tuple(t for t in terms if t.stem not in naming and t.subject not in naming)  # noqa: E731
         return replace(
-            self, terms=keep(self.terms), carried_terms=keep(self.carried_terms), documents=tuple(sorted(documents))
+            self,
+            terms=keep(self.terms),
+            carried_terms=keep(self.carried_terms),
+            documents=tuple(sorted(documents)),
+            document_words=tuple(sorted(naming)),
         )
 
     def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
@@ -124,6 +129,12 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     content_tokens = _content_tokens(doc)
     content = _text(content_tokens) or corrected
     content_doc = english()(content) if content != corrected else doc
+    if content != corrected:  # "For the steering brief: two bullets on how …" unwraps twice
+        inner = _text(_content_tokens(content_doc)) or content
+        start = corrected.find(inner)
+        if inner != content and start >= 0:
+            content, content_doc = inner, english()(inner)
+            content_tokens = [t for t in doc if start <= t.idx < start + len(inner)]
     answer_type, wh_phrase = _answer_type(content_doc)
     if sum(_interrogative(t) for t in content_doc) > 1:
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
@@ -327,7 +338,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     if clause is None:
         clause = next((c for c in root.subtree if c.dep_ in ("ccomp", "pcomp") and _has_wh_word(c)), None)
     if clause is not None:
-        return list(clause.subtree)
+        return _without_purpose(list(clause.subtree))
     dropped: set[int] = {root.i}
     for child in root.children:
         if child.dep_ in ("aux", "nsubj", "dative", "intj", "punct", "advmod", "npadvmod", "prt"):
@@ -341,6 +352,17 @@ def _content_tokens(doc: Doc) -> list[Token]:
     while kept and ((kept[0].dep_ == "prep" and kept[0].lower_ in TOPIC_PREPOSITIONS) or kept[0].is_punct):
         kept = kept[1:]
     return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
+
+
+def _without_purpose(tokens: list[Token]) -> list[Token]:
+    """ "… says about cyber, for the minister's briefing": a closing "for" phrase set off by a comma says whom
+    the request is for, whatever the parser attached it to."""
+    for position, token in enumerate(tokens[1:-1], start=1):
+        inside = {t.i for t in token.subtree}
+        closing = all(t.i in inside or t.is_punct for t in tokens[position + 1 :])
+        if tokens[position - 1].text == "," and token.lower_ == "for" and token.dep_ == "prep" and closing:
+            return tokens[: position - 1]
+    return tokens
 
 
 def _artefact(noun: Token) -> set[int]:

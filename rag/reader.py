@@ -37,6 +37,7 @@ NUMBER_WORDS = frozenset(
 )  # fmt: skip
 MONTHS = frozenset(m for m in calendar.month_name if m)  # capitalised: the modal "may" is not May
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\(?[a-z0-9]{1,3}[.)])\s+")
 REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
 
 
@@ -98,6 +99,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
 
 def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:
     items: list[tuple[ParagraphRecord, tuple[Sentence, ...]]] = []
+    open_ended = question.answer_type in ("general", "lookup")  # a date or a yes/no is settled by one item
     for judgement in relevant:
         record = judgement.record
         paragraph = judge.corpus.sentences[record.key]
@@ -106,6 +108,9 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
             first = words(sentence.text)[:1]
             if position > 0 and first and first[0].lower() in REFERS_BACK:
                 group = (paragraph[position - 1], sentence)
+            if open_ended and sentence.text.rstrip().endswith(":"):  # a list's lead says nothing without its items
+                listed = [s for s in paragraph[position + 1 :] if LIST_ITEM.match(s.text)]
+                group = (*group, *listed)
             items.append((record, group))
     if not items:
         return []

@@ -115,16 +115,20 @@ class Judge:
         total = sum(weights.values())
         return sum(weights[t.stem] * matches.get(t.stem, 0.0) for t in terms) / total if total else 1.0
 
-    def missing_names(self, names: tuple[str, ...], record: ParagraphRecord) -> tuple[str, ...]:
-        """Names of things must be in the paragraph; names of documents ("the Albania partnership and the
-        EEAS page") only select documents, so a paragraph needs one of them, in itself or its document."""
+    def missing_names(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:
+        """Names of things must be in the paragraph. A name in a phrase naming a document ("the Albania
+        partnership") only selects that document; another name that a document's title holds ("the EU", "the
+        Western Balkans") must be in the paragraph or in its own document's title."""
         stems = self.corpus.stems[record.key]
-        documents = [n for n in names if self.corpus.names_a_document(n)]
-        things = [n for n in names if n not in documents and not name_in(n, stems)]
         own_document = stems | self.corpus.document_stems[record.doc_id]
-        if documents and not any(name_in(n, own_document) for n in documents):
-            things += documents
-        return tuple(things)
+        selecting = set(question.document_words)
+        missing = []
+        for name in question.names:
+            if all(stem(p) in selecting for p in re.split(r"[\s\-–/]+", name) if p):
+                continue
+            if not name_in(name, own_document if self.corpus.names_a_document(name) else stems):
+                missing.append(name)
+        return tuple(missing)
 
     def entity_kinds(self, record: ParagraphRecord) -> set[str]:
         """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""
@@ -139,7 +143,7 @@ class Judge:
 
     def judge(self, question: Question, hit: SearchHit) -> Judgement:
         key = hit.record.key
-        missing_names = self.missing_names(question.names, hit.record) + self.missing_document(question, hit.record)
+        missing_names = self.missing_names(question, hit.record) + self.missing_document(question, hit.record)
         if question.slots:  # "Is EUFOR Althea deployed in Serbia?" is answered by where the paragraph says it is
             kinds = self.entity_kinds(hit.record)
             open_slots = {name for name, kind, _ in question.slots if kind in kinds}

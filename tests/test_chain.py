@@ -239,3 +239,18 @@ def test_a_question_comparing_the_documents_is_answered_document_by_document(cha
     each = chain.ask("What does each document say about EULEX Kosovo?")  # only the EEAS page names it
     assert {c.doc_id for c in each.citations} == {"eeas-wb-cfsp-csdp"}
     assert each.answer.endswith("EU–Albania SDP: not covered.")
+
+
+def test_a_sentence_leading_into_a_list_is_quoted_with_its_items(chain: AnswerChain) -> None:
+    lead = chain.ask("Which dialogues and consultations will underpin the partnership?")  # ¶9 "…oversight:" + bullets
+    assert lead.status == "answered" and _cited(lead) == {"eu-albania-sdp#9"}
+    assert "Directors' level" in lead.answer and "Stabilisation and Association Council" in lead.answer
+    _assert_well_formed(lead)
+
+
+def test_a_place_a_document_title_holds_must_still_be_in_the_paragraph(chain: AnswerChain) -> None:
+    # "Western Balkans" is in the EEAS page's title, and ¶13 is on crisis management, but not in the region
+    in_region = chain.ask("Tell me about crisis management missions in the Western Balkans.")
+    assert "eu-albania-sdp#13" not in _cited(in_region)
+    in_partnership = chain.ask("What does the EU-Albania partnership say about crisis management?")
+    assert "eu-albania-sdp#13" in _cited(in_partnership)

@@ -262,3 +262,19 @@ def test_coordinated_things_and_phrases_naming_a_set_are_found(speller: Spelling
     assert "document" in understand("What do both documents say about space?", [], speller).set_heads
     assert "report" in understand("What does each report say on drones?", [], speller).set_heads
     assert "report" not in understand("What does the report say on drones?", [], speller).set_heads
+
+
+@pytest.mark.parametrize(
+    ("asked", "content", "count"),
+    [
+        ("Give me two bullets on what the partnership says about drones, for the minister's speech.",
+         "what the partnership says about drones", 2),
+        ("For the steering brief: three bullets on how the partnership will be reviewed.",
+         "how the partnership will be reviewed", 3),
+    ],
+)  # fmt: skip
+def test_the_request_around_a_question_is_removed_whatever_the_parser_attaches_it_to(
+    speller: SpellingCorrector, asked: str, content: str, count: int
+) -> None:
+    question = understand(asked, [], speller)
+    assert question.content == content and question.count == count and question.bullets
