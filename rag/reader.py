@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.nlp import english, parse
-from rag.question import Question, Term, mood, slot_preposition
+from rag.question import Question, Term, entity_kind, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import CARDINALS, ORDINALS, Sentence, all_stems, frequencies, numbers, proper_names, stem, words
@@ -235,10 +235,21 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         return Reading("partial", [best], missing=("whether",))
     if (
         coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text)
-        and not said_of_another(question, best.text)
+        and not said_of_another(question, best.text) and not _subject_absent(question, best.text)
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _subject_absent(question: Question, text: str) -> bool:
+    """ "Is the Partnership legally binding?" is not settled by a sentence about another agreement: what a
+    copular question describes must be named in the sentence itself, not only in the document's title."""
+    doc = parse(question.content)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    if root is None or root.lemma_ != "be" or subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return stem(subject.text) not in all_stems(text)
 
 
 def said_of_another(question: Question, text: str) -> bool:
@@ -283,10 +294,16 @@ def _slot_filled(question: Question, text: str) -> bool | None:
         return None
     fillers = [
         e for e in doc.ents
-        if e.label_ == kind and slot_preposition(e) == preposition and e.start > mentions[0]
+        if entity_kind(e) == kind and slot_preposition(e) == preposition and e.start > mentions[0]
         and not {w.lower_ for w in e} & own
     ]  # fmt: skip
-    return name.lower() in fillers[0].text.lower() if fillers else None
+    if not fillers:
+        return None
+    filler = fillers[0]
+    if filler.end < len(doc) and doc[filler.end].text == "(":  # "… Macedonia (today North Macedonia)"
+        closing = next((t.i for t in doc[filler.end :] if t.text == ")"), len(doc))
+        filler = doc[filler.start : closing + 1]
+    return name.lower() in filler.text.lower()
 
 
 def _other_frequency(question: Question, extract: Extract) -> bool:
@@ -302,10 +319,10 @@ def _other_named(question: Question, extract: Extract, matches: dict[str, float]
     absent = {n for n in question.names if not matches.get(n.lower())}
     if not absent:
         return False
-    kinds = {e.text: e.label_ for e in parse(question.content).ents}
+    kinds = {e.text: entity_kind(e) for e in parse(question.content).ents}
     asked_kinds = {kinds[n] for n in absent if n in kinds}
     named = {n.lower() for n in question.names}
-    return any(e.label_ in asked_kinds and e.text.lower() not in named for e in parse(extract.text).ents)
+    return any(entity_kind(e) in asked_kinds and e.text.lower() not in named for e in parse(extract.text).ents)
 
 
 def _firm_enough(asked: str, sentence: str) -> bool:
@@ -328,14 +345,21 @@ def _contradicts(question: Question, extract: Extract) -> bool:
             return True  # "binding?" against "Non-Binding"
     subject_names = proper_names(f"x {question.subject}") if question.subject else set()
     if subject_names:  # "Does Albania support the EU?" against "The EU will support Albania": roles swapped
-        head = _before_first_verb(text)
+        actor = _actor(extract.sentences[-1].text)
         others = {n.lower() for n in question.names} - {n.lower() for n in subject_names}
-        if head is not None and not any(n.lower() in head.lower() for n in subject_names):
-            acting = {n.lower() for n in proper_names(f"x {head}")}
+        if actor is not None and not any(n.lower() in actor.lower() for n in subject_names):
+            acting = {n.lower() for n in proper_names(f"x {actor}")}
             return any(n.lower() in lowered for n in subject_names) and bool(acting & others)
     return False
 
 
-def _before_first_verb(text: str) -> str | None:
-    match = re.search(r"\b(will|shall|is|are|was|were|has|have|had)\b", text)
-    return text[: match.start()] if match else None
+def _actor(text: str) -> str | None:
+    """The subject of a sentence's main verb, without what modifies it: in "The areas identified in the
+    Partnership will be reviewed", the areas, not the Partnership."""
+    doc = parse(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    if subject is None:
+        return None
+    trimmed = {t.i for c in subject.children if c.dep_ in ("prep", "acl", "relcl") for t in c.subtree}
+    return " ".join(t.text for t in subject.subtree if t.i not in trimmed)

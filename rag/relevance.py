@@ -22,7 +22,7 @@ import numpy as np
 from rag.corpus import Corpus, name_in
 from rag.embedding import Encoder
 from rag.nlp import parse
-from rag.question import Question, Term
+from rag.question import Question, Term, entity_kind
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, stem, words
@@ -133,7 +133,7 @@ class Judge:
     def entity_kinds(self, record: ParagraphRecord) -> set[str]:
         """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""
         if record.key not in self._kinds:
-            self._kinds[record.key] = {e.label_ for e in parse(record.text).ents}
+            self._kinds[record.key] = {entity_kind(e) for e in parse(record.text).ents}
         return self._kinds[record.key]
 
     def missing_document(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:

@@ -254,3 +254,12 @@ def test_a_place_a_document_title_holds_must_still_be_in_the_paragraph(chain: An
     assert "eu-albania-sdp#13" not in _cited(in_region)
     in_partnership = chain.ask("What does the EU-Albania partnership say about crisis management?")
     assert "eu-albania-sdp#13" in _cited(in_partnership)
+
+
+def test_yes_no_reads_places_as_one_kind_and_takes_the_actor_from_the_subject(chain: AnswerChain) -> None:
+    # WB p3: "Concordia, was launched in the former Yugoslav Republic of Macedonia (today North Macedonia)"
+    assert chain.ask("Was Concordia launched in North Macedonia?").yes_no == "yes"
+    assert chain.ask("Was Concordia launched in Serbia?").yes_no == "no"
+    assert chain.ask("Was the first military ESDP operation launched in Bosnia and Herzegovina?").yes_no == "no"
+    # ¶32 "The areas identified in the Partnership will be reviewed …": the areas act, not the Partnership
+    assert chain.ask("Did the Council review the Security and Defence Partnership?").yes_no is None

@@ -278,3 +278,12 @@ def test_the_request_around_a_question_is_removed_whatever_the_parser_attaches_i
 ) -> None:
     question = understand(asked, [], speller)
     assert question.content == content and question.count == count and question.bullets
+
+
+def test_a_copular_yes_needs_its_subject_in_the_sentence(speller: SpellingCorrector) -> None:
+    from rag.reader import _subject_absent
+
+    asked = understand("Is the partnership a binding agreement?", [], speller)
+    assert _subject_absent(asked, "The Stabilisation and Association Agreement underlines the joint commitment.")
+    assert not _subject_absent(asked, "The partnership is a political agreement.")
+    assert not _subject_absent(understand("Does the EU support Albania?", [], speller), "Albania will act.")
