@@ -102,13 +102,13 @@ class Question:
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
         keep = lambda terms: tuple(t for t in terms if t.stem not in naming and t.subject not in naming)  # noqa: E731
+        located = self.answer_type == "place" and self.wh_phrase.lower() == "where" and bool(documents)
         return replace(
-            self,
-            terms=keep(self.terms),
-            carried_terms=keep(self.carried_terms),
-            documents=tuple(sorted(documents)),
+            self, terms=keep(self.terms), carried_terms=keep(self.carried_terms), documents=tuple(sorted(documents)),
             document_words=tuple(sorted(naming)),
-        )
+            # "Where in the partnership does X come up?" asks for places in the text: every paragraph on X
+            answer_type="general" if located else self.answer_type, wants_list=self.wants_list or located,
+        )  # fmt: skip
 
     def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
         """The term sets the question may be judged by: its own, and with the previous topic carried.
@@ -343,13 +343,16 @@ def _content_tokens(doc: Doc) -> list[Token]:
     for child in root.children:
         if child.dep_ in ("aux", "nsubj", "dative", "intj", "punct", "advmod", "npadvmod", "prt"):
             dropped |= {t.i for t in child.subtree}
-        if child.dep_ in ("dobj", "attr", "oprd", "ccomp"):
+        if child.dep_ in ("dobj", "attr", "oprd", "ccomp") and _is_artefact(child):
             dropped |= _artefact(child)
     for token in doc:
         if token.dep_ == "prep" and token.lower_ == "for" and token.head.i in dropped:
             dropped |= {t.i for t in token.subtree if t.dep_ not in ("prep",) or t is token} - _kept_preps(token)
     kept = [t for t in tokens if t.i not in dropped]
-    while kept and ((kept[0].dep_ == "prep" and kept[0].lower_ in TOPIC_PREPOSITIONS) or kept[0].is_punct):
+    while kept and (
+        (kept[0].dep_ == "prep" and (kept[0].lower_ in TOPIC_PREPOSITIONS or kept[0].head.i in dropped))
+        or kept[0].is_punct
+    ):  # "a summary of X": the artefact's own preposition goes with it
         kept = kept[1:]
     return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
 
@@ -363,6 +366,17 @@ def _without_purpose(tokens: list[Token]) -> list[Token]:
         if tokens[position - 1].text == "," and token.lower_ == "for" and token.dep_ == "prep" and closing:
             return tokens[: position - 1]
     return tokens
+
+
+def _is_artefact(noun: Token) -> bool:
+    """ "Draft a line on X", "a summary of X", "every reference to X" ask for something about X; "List the action
+    plans referred to in …" asks for the plans themselves. What is requested is an artefact when a phrase
+    ("on X", "of X"; a "for" phrase says whom it is for) or a count hangs off it, or nothing else says what it is."""
+    return (
+        noun.dep_ == "ccomp"
+        or any((c.dep_ == "prep" and c.lower_ != "for") or c.dep_ == "nummod" for c in noun.children)
+        or not any(c.pos_ in ("NOUN", "PROPN", "ADJ") for c in noun.subtree if c is not noun)
+    )
 
 
 def _artefact(noun: Token) -> set[int]:

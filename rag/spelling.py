@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
 
+from rag.text import stem
+
 MIN_LENGTH = 3
 LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
 WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
@@ -41,8 +43,16 @@ class SpellingCorrector:
         checker.word_frequency.load_words(list(self.corpus.elements()))
         return checker
 
+    @cached_property
+    def corpus_stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in self.corpus)
+
     def is_known(self, word: str) -> bool:
-        return word in self.corpus or word in self.known_words or bool(self.english.known([word]))
+        """A word of the corpus or of English, or another form of a corpus word ("roadmaps" for "Roadmap")."""
+        return (
+            word in self.corpus or word in self.known_words or stem(word) in self.corpus_stems
+            or bool(self.english.known([word]))
+        )  # fmt: skip
 
     def correct_word(self, word: str) -> str:
         if len(word) < MIN_LENGTH or self.is_known(word):

@@ -44,6 +44,8 @@ def speller() -> SpellingCorrector:
         ("Summarise for the ambassador what the EU will do on hybrid threats", "what the EU will do on hybrid threats"),
         ("Talking points: EU support to Albania", "EU support to Albania"),
         ("What will the EU do on cyber?", "What will the EU do on cyber?"),
+        ("List the hybrid threats named in the text.", "the hybrid threats named in the text"),  # the thing asked
+        ("Prepare a summary of the cyber resilience work.", "the cyber resilience work"),  # an artefact of it
     ],
 )
 def test_a_request_clause_is_removed_and_its_content_kept(speller, asked: str, content: str) -> None:
@@ -287,3 +289,16 @@ def test_a_copular_yes_needs_its_subject_in_the_sentence(speller: SpellingCorrec
     assert _subject_absent(asked, "The Stabilisation and Association Agreement underlines the joint commitment.")
     assert not _subject_absent(asked, "The partnership is a political agreement.")
     assert not _subject_absent(understand("Does the EU support Albania?", [], speller), "Albania will act.")
+
+
+def test_another_form_of_a_corpus_word_is_not_corrected(speller: SpellingCorrector) -> None:
+    assert speller.correct("threat resiliences") == "threat resiliences"  # "threats", "resilience" are corpus words
+    assert speller.correct("hybird") == "hybrid"
+
+
+def test_where_in_a_named_document_asks_for_every_place_the_topic_comes_up(speller: SpellingCorrector) -> None:
+    asked = understand("Where in the partnership does cyber come up?", [], speller)
+    where = asked.referring_to({"sdp"}, {"partnership"})
+    assert where.answer_type == "general" and where.wants_list
+    place = understand("Where is EUFOR Althea deployed?", [], speller).referring_to(set(), set())
+    assert place.answer_type == "place"
