@@ -182,14 +182,15 @@ class AnswerChain:
             titles = self.judge.corpus.short_titles
             answers = [self._answer(question, earlier, mode, d, on_token) for d in asked.documents]
             return _by_document(question, [(titles[d], a) for d, a in zip(asked.documents, answers, strict=True)])
+        if asked.carried_lookup is not None and asked.lookup is None:  # "that support" after "What does ¶20 say?"
+            record = find_paragraph(asked.carried_lookup, self.judge.corpus.records, doc_id)
+            judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None)) if record else None
+            if record is not None and judgement and judgement.coverage > 0 and not judgement.missing_names:
+                return self._read_one(question, asked, mode, record, notes, timer, started)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
             if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"
-                judged = [replace(self.judge.judge(asked, SearchHit(record, 1.0, None, None)), relevant=True)]
-                reading = read(asked, judged, self.judge)
-                candidate = _candidate(record, 1.0, None, None, True, [])
-                grounded = _verified(reading.extracts, notes)
-                return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
+                return self._read_one(question, asked, mode, record, notes, timer, started)
             if record is not None:
                 grounded = [Grounded(s.text, record, s) for s in self.judge.corpus.sentences[record.key]]
                 candidate = _candidate(record, 1.0, None, None, True, [])
@@ -223,6 +224,17 @@ class AnswerChain:
         if reading.status == "answered" and reading.yes_no is None and mode == "generative":
             grounded = self._rephrase(asked, reading, grounded, timer, on_token, notes)
         return _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
+
+    def _read_one(
+        self, question: str, asked: Question, mode: AnswerMode, record: ParagraphRecord, notes: list[str],
+        timer: _Timer, started: float,
+    ) -> Answer:  # fmt: skip
+        """Answer from the one paragraph the conversation points at, read by answer type."""
+        judged = [replace(self.judge.judge(asked, SearchHit(record, 1.0, None, None)), relevant=True)]
+        reading = read(asked, judged, self.judge)
+        candidate = _candidate(record, 1.0, None, None, True, [])
+        grounded = _verified(reading.extracts, notes)
+        return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
 
     def _rephrase(
         self, asked: Question, reading: Reading, extractive: list[Grounded], timer: _Timer,

@@ -80,6 +80,7 @@ class Question:
     terms: tuple[Term, ...]
     search_text: str
     lookup: ParagraphReference | None = None
+    carried_lookup: ParagraphReference | None = None  # the paragraph the previous turn looked up ("that support")
     carried_terms: tuple[Term, ...] = ()  # the previous turn's topic, a second reading for elliptical follow-ups
     carried_names: tuple[str, ...] = ()
     wh_phrase: str = ""
@@ -175,7 +176,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
     return replace(
         question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
-        search_text=search, replaced=replaced,
+        search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip
 
 

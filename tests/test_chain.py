@@ -263,3 +263,11 @@ def test_yes_no_reads_places_as_one_kind_and_takes_the_actor_from_the_subject(ch
     assert chain.ask("Was the first military ESDP operation launched in Bosnia and Herzegovina?").yes_no == "no"
     # ¶32 "The areas identified in the Partnership will be reviewed …": the areas act, not the Partnership
     assert chain.ask("Did the Council review the Security and Defence Partnership?").yes_no is None
+
+
+def test_a_follow_up_pointing_back_at_a_looked_up_paragraph_is_read_from_it(chain: AnswerChain) -> None:
+    history = [("What does paragraph 19 say?", "")]
+    that = chain.ask("How will that support be delivered?", history=history)
+    assert _cited(that) == {"eu-albania-sdp#19"}  # ¶19: capacity building and rapid response assistance
+    elsewhere = chain.ask("And what about hybrid threats?", history=history)
+    assert "eu-albania-sdp#19" not in _cited(elsewhere)
