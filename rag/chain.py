@@ -26,6 +26,7 @@ from rag.answer import (
     Span,
 )
 from rag.check import CheckReport, DraftChecker
+from rag.confirm import confirms
 from rag.embedding import Encoder, vocabulary_words
 from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
@@ -43,6 +44,8 @@ from rag.text import Sentence, is_stop_word, numbers, sentences, stem, words
 from rag.verify import check_support
 
 CLOSEST_PASSAGES = 3
+CONFIRM_FLOOR = 0.4  # fitted on dev: below it the LLM confirmed unanswerable questions as often as answerable ones
+CONFIRM_CANDIDATES = 2
 EACH_RETRIEVER_KEEPS = 3  # each retriever's own best paragraphs are judged even when fusion ranks them low
 SYSTEM_PROMPT = (
     "You answer questions about policy documents using only the evidence paragraphs in the user's message. "
@@ -212,6 +215,13 @@ class AnswerChain:
             threshold = self.judge.parameters.threshold
             if not any(j.relevant for j in judged):
                 judged = [replace(j, relevant=True) if _only_verbs_missing(j, threshold) else j for j in judged]
+            if (
+                mode == "generative"
+                and self.llm
+                and asked.answer_type == "general"
+                and not any(j.relevant for j in judged)
+            ):
+                judged = self._confirmed(asked, judged, notes)
             if any(j.relevant for j in judged):
                 reading = read(asked, judged, self.judge)
             else:
@@ -224,6 +234,19 @@ class AnswerChain:
         if reading.status == "answered" and reading.yes_no is None and mode == "generative":
             grounded = self._rephrase(asked, reading, grounded, timer, on_token, notes)
         return _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
+
+    def _confirmed(self, asked: Question, judged: list[Judgement], notes: list[str]) -> list[Judgement]:
+        """The LLM reads the best candidates the signals refused (all names present, score above CONFIRM_FLOOR)
+        and may confirm them as answering an open question. A question asking for a name, date, figure or
+        yes/no is left to the reader's checks: the small model confirmed "Who signed …?" for any paragraph
+        on the topic."""
+        assert self.llm is not None
+        candidates = [j for j in judged if not j.missing_names and j.score >= CONFIRM_FLOOR]
+        best = sorted(candidates, key=lambda j: -j.score)[:CONFIRM_CANDIDATES]
+        confirmed = {j.record.key for j in best if confirms(self.llm, asked.content, j.record)}
+        if confirmed:
+            notes.append("the LLM confirmed " + ", ".join(j.record.marker for j in best if j.record.key in confirmed))
+        return [replace(j, relevant=True) if j.record.key in confirmed else j for j in judged]
 
     def _read_one(
         self, question: str, asked: Question, mode: AnswerMode, record: ParagraphRecord, notes: list[str],

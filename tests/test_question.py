@@ -153,6 +153,7 @@ def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("Will the EU fund the exercises?") == "whether the EU will fund the exercises"
     assert indirect("When does the EU start its support?") == "when the EU starts its support"
     assert indirect("Does Albania have a strategy?") == "whether Albania has a strategy"
+    assert indirect("Is anything planned for drones?") == "whether anything is planned for drones"
 
 
 @pytest.mark.parametrize(
