@@ -11,13 +11,16 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import english, parse
 from rag.question import Question, Term, entity_kind, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import CARDINALS, ORDINALS, Sentence, all_stems, frequencies, numbers, proper_names, stem, words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
@@ -241,12 +244,17 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     return Reading("partial", [best], missing=("whether",))
 
 
+def _root_and_subject(doc: Doc) -> tuple[Token | None, Token | None]:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    return root, subject
+
+
 def _subject_absent(question: Question, text: str) -> bool:
     """ "Is the Partnership legally binding?" is not settled by a sentence about another agreement: what a
     copular question describes must be named in the sentence itself, not only in the document's title."""
     doc = parse(question.content)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    root, subject = _root_and_subject(doc)
     if root is None or root.lemma_ != "be" or subject is None or subject.pos_ not in ("NOUN", "PROPN"):
         return False
     return stem(subject.text) not in all_stems(text)
@@ -257,8 +265,7 @@ def said_of_another(question: Question, text: str) -> bool:
     Kosovo, the largest civilian mission": no mention of the subject reaches the predicate noun without
     another name in between, so the sentence says it of another thing. The draft check uses it too."""
     doc = parse(question.content)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    root, subject = _root_and_subject(doc)
     if root is None or root.lemma_ != "be" or subject is None:
         return False
     predicate = next((c for c in [*root.children, *subject.children] if c.dep_ in ("attr", "appos")), None)
@@ -357,8 +364,7 @@ def _actor(text: str) -> str | None:
     """The subject of a sentence's main verb, without what modifies it: in "The areas identified in the
     Partnership will be reviewed", the areas, not the Partnership."""
     doc = parse(text)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    _, subject = _root_and_subject(doc)
     if subject is None:
         return None
     trimmed = {t.i for c in subject.children if c.dep_ in ("prep", "acl", "relcl") for t in c.subtree}
