@@ -322,6 +322,10 @@ def _is_request(root: Token) -> bool:
 def _content_tokens(doc: Doc) -> list[Token]:
     """The content question: after a label ending in a colon, and without the request clause around it."""
     tokens = list(doc)
+    sentences = list(doc.sents)
+    asking = [s for s in sentences if not _bare_request(s)]
+    if len(sentences) > 1 and 0 < len(asking) < len(sentences):  # "What are the areas? Give me bullets."
+        return [t for s in asking for t in s]
     colon = next((t.i for t in doc if t.text == ":" and t.i < len(doc) - 1), None)
     if colon is not None and not any(t.tag_ in WH_TAGS for t in doc[:colon]):
         return tokens[colon + 1 :]
@@ -367,6 +371,17 @@ def _without_purpose(tokens: list[Token]) -> list[Token]:
         if tokens[position - 1].text == "," and token.lower_ == "for" and token.dep_ == "prep" and closing:
             return tokens[: position - 1]
     return tokens
+
+
+def _bare_request(sentence: Span) -> bool:
+    """A request that names only the form of the answer ("Give me bullets.", "Keep it short."): nothing
+    hangs off its object."""
+    root = sentence.root
+    return _is_request(root) and all(
+        c.dep_ in ("dative", "punct", "advmod", "npadvmod", "intj", "nsubj", "aux")
+        or (c.dep_ in ("dobj", "oprd", "acomp") and not any(g.dep_ == "prep" for g in c.children))
+        for c in root.children
+    )
 
 
 def _is_artefact(noun: Token) -> bool:

@@ -102,7 +102,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
 
 def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:
     items: list[tuple[ParagraphRecord, tuple[Sentence, ...]]] = []
-    open_ended = question.answer_type in ("general", "lookup")  # a date or a yes/no is settled by one item
+    open_ended = question.wants_list and question.answer_type in ("general", "lookup")  # else one item settles it
     for judgement in relevant:
         record = judgement.record
         paragraph = judge.corpus.sentences[record.key]

@@ -242,10 +242,13 @@ def test_a_question_comparing_the_documents_is_answered_document_by_document(cha
 
 
 def test_a_sentence_leading_into_a_list_is_quoted_with_its_items(chain: AnswerChain) -> None:
-    lead = chain.ask("Which dialogues and consultations will underpin the partnership?")  # ¶9 "…oversight:" + bullets
+    lead = chain.ask("Summarise the dialogues and consultations that will steer the partnership.")  # ¶9 "…:" + bullets
     assert lead.status == "answered" and _cited(lead) == {"eu-albania-sdp#9"}
     assert "Directors' level" in lead.answer and "Stabilisation and Association Council" in lead.answer
     _assert_well_formed(lead)
+    one = chain.ask("How often does the Security and Defence Dialogue meet, and at what level?")  # one bullet says
+    assert one.sentences[0].text.startswith("Establishing an annual") and "Directors' level" in one.answer
+    assert not any(s.text.endswith(":") for s in one.sentences)  # not the list's lead with all its items
 
 
 def test_a_place_a_document_title_holds_must_still_be_in_the_paragraph(chain: AnswerChain) -> None:

@@ -303,3 +303,12 @@ def test_where_in_a_named_document_asks_for_every_place_the_topic_comes_up(spell
     assert where.answer_type == "general" and where.wants_list
     place = understand("Where is EUFOR Althea deployed?", [], speller).referring_to(set(), set())
     assert place.answer_type == "place"
+
+
+def test_a_sentence_that_only_asks_for_a_form_leaves_the_question_to_the_other(speller: SpellingCorrector) -> None:
+    question = understand("Which threats are named? Give me bullets.", [], speller)
+    assert question.content == "Which threats are named?" and question.bullets
+    assert (
+        understand("Which threats are named? Give me bullets on cyber.", [], speller).content
+        != "Which threats are named?"
+    )
