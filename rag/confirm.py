@@ -1,10 +1,10 @@
 """Ask the LLM whether a paragraph the retrieval signals nearly accepted answers the question.
 
 MiniLM cannot tell a paraphrase ("weapons of mass destruction" for non-proliferation) from a question the
-documents do not answer, so the signals refuse both. In generative mode the LLM reads the best candidates
-of a refused question and may confirm one. Its reply is validated as one of two words; anything else is a
-refusal. A confirmed paragraph still goes through the reader's checks (a date asked needs a date), so a
-yes from the model never adds a figure or a citation by itself.
+documents do not answer, so the signals refuse both. In generative mode with RAG_LLM_CONFIRMS the LLM
+reads the best candidates of a refused question and may confirm one. Its reply is validated as one of
+two words; anything else is a refusal. A confirmed paragraph still goes through the reader's checks (a
+date asked needs a date), so a yes from the model never adds a figure or a citation by itself.
 """
 
 from __future__ import annotations

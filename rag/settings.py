@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     )
     llm_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
     llm_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, if it needs one.")
+    llm_confirms: bool = Field(
+        False, description="Generative mode: let the LLM confirm a paragraph the relevance signals refused "
+        "(reaches paraphrases; measured on test: strict 0.531 against 0.538 without).",
+    )  # fmt: skip
     llm_threads: int = Field(2, ge=1, description="CPU threads for llamacpp.")
     llm_context: int = Field(2048, ge=512, description="Context window (tokens) for llamacpp.")
     llm_max_tokens: int = Field(160, ge=16, description="Longest draft the LLM may write.")

@@ -281,7 +281,8 @@ def test_the_llm_may_confirm_a_refused_candidate_only_with_one_of_two_words(chai
     assert chain.ask(paraphrase, mode="extractive").status == "not_found"
     for reply, confirmed in [("YES", True), ("no.", False), ("Yes, it does", False), ("Maybe", False)]:
         scripted = ScriptedLLM(reply, reply, "The EU and Albania will deepen exchanges on non-proliferation.")
-        answer = AnswerChain(chain.settings, chain.index, chain.embedding_model(), scripted).ask(
+        confirming = chain.settings.model_copy(update={"llm_confirms": True})
+        answer = AnswerChain(confirming, chain.index, chain.embedding_model(), scripted).ask(
             paraphrase, mode="generative"
         )
         assert (answer.status == "answered" and "eu-albania-sdp#23" in _cited(answer)) is confirmed, reply
@@ -292,7 +293,11 @@ def test_the_llm_may_confirm_a_refused_candidate_only_with_one_of_two_words(chai
 def test_the_bundled_llm_confirms_a_paraphrase_the_signals_refused(chain: AnswerChain) -> None:
     paraphrase = "What is planned to protect old monuments from looting?"  # ¶30: "protection of cultural heritage"
     assert chain.ask(paraphrase, mode="extractive").status != "answered"
-    answer = chain.ask(paraphrase, mode="generative")
+    assert chain.ask(paraphrase, mode="generative").status != "answered"  # off by default: the LLM only phrases
+    confirming = chain.settings.model_copy(update={"llm_confirms": True})
+    answer = AnswerChain(confirming, chain.index, chain.embedding_model(), chain.language_model()).ask(
+        paraphrase, mode="generative"
+    )
     assert answer.status == "answered" and _cited(answer) == {"eu-albania-sdp#30"}
     assert any(note.startswith("the LLM confirmed ¶30") for note in answer.notes)
     _assert_well_formed(answer)
