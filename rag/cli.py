@@ -203,14 +203,16 @@ def ask(
             document = citation.document
             reference = ", ".join(filter(None, [document.council_reference, document.eeas_reference, document.date]))
             marking = f" — {document.distribution_marking}" if document.distribution_marking else ""
-            click.echo(f"[{citation.marker}] {citation.label} ({' > '.join(citation.section)}){marking}")
+            section = f" ({' > '.join(citation.section)})" if citation.section else ""
+            click.echo(f"[{citation.marker}] {citation.label}{section}{marking}")
             if reference:
                 click.echo(f"    {document.title}; {reference}")
             click.echo(f"    {citation.text}")
     elif answer.closest_passages:
         click.echo("\nClosest passages (not an answer):")
         for passage in answer.closest_passages:
-            click.echo(f"- {passage.label} ({' > '.join(passage.section)}): {_one_line(passage.text)[:200]}")
+            section = f" ({' > '.join(passage.section)})" if passage.section else ""
+            click.echo(f"- {passage.label}{section}: {_one_line(passage.text)[:200]}")
 
 
 @main.command()

@@ -43,7 +43,8 @@ def answer_html(answer: Answer) -> str:
     else:
         lead_html = ""
     sources = "".join(
-        f"<li>{chip(c)} {html.escape(c.label)} — {html.escape(' > '.join(c.section))} {_marking_badge(c)}</li>"
+        f"<li>{chip(c)} {html.escape(c.label)}{html.escape(' — ' + ' > '.join(c.section) if c.section else '')} "
+        f"{_marking_badge(c)}</li>"
         for c in answer.citations
     )
     notes = "".join(f"<div class='note'>{html.escape(n)}</div>" for n in answer.notes)
