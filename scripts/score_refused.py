@@ -1,7 +1,7 @@
 """Score, in both answer modes, the gold questions that extractive mode refuses: what the LLM's
 confirmation adds, without running generative mode on every question (about 6 s each on 2 cores).
 
-    .venv/bin/python scripts/score_refused.py [--split dev]
+    RAG_LLM_CONFIRMS=true .venv/bin/python scripts/score_refused.py [--split dev]
 """
 
 from __future__ import annotations
