@@ -16,7 +16,7 @@ from gradio_client import Client
 from rag.answer import Answer
 from rag.settings import PROJECT_ROOT, Settings
 from tests.servers import free_port, running_server
-from ui.render import briefing_text
+from ui.render import answer_html, briefing_text
 
 SCREENSHOTS = PROJECT_ROOT / ".artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -187,6 +187,16 @@ def test_briefing_text_writes_citations_out_in_full(chain) -> None:
     assert "(European Union – Republic of Albania Security and Defence Partnership, 15047/24, ¶19)" in text
     assert "[¶" not in text
     assert text.endswith("[Contains text marked LIMITE / Limited.]")  # pasted text keeps the marking
+
+
+def test_an_answer_keeps_the_words_between_its_quotes(chain) -> None:
+    both = chain.ask("What do both documents say about space?")  # answered document by document
+    shown, pasted = answer_html(both), briefing_text(both)
+    for title in ("EEAS Western Balkans CFSP/CSDP:", "EU–Albania SDP:"):
+        assert title in shown and title in pasted
+    assert "◐" not in shown  # answered, not partial
+    yes_no = chain.ask("Was Concordia launched in Serbia?")
+    assert briefing_text(yes_no).startswith("No — Subsequently") and "verdict-no" in answer_html(yes_no)
 
 
 def test_login_is_required_when_ui_auth_is_set(corpus_settings: Settings, tmp_path: Path) -> None:

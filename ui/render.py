@@ -31,15 +31,14 @@ def answer_html(answer: Answer) -> str:
             f"<div class='not-found'><p class='not-found-lead'>⚠ {html.escape(answer.answer)}</p>{notes}"
             f"<p>Closest passages — <i>not an answer</i>:</p><ul>{passages}</ul></div>"
         )
-    by_marker = {c.marker: c for c in answer.citations}
-    rendered = [html.escape(s.text) + " " + " ".join(chip(by_marker[m]) for m in s.markers) for s in answer.sentences]
-    bullets = answer.answer.startswith("- ")
-    body = "<ul>" + "".join(f"<li>{r}</li>" for r in rendered) + "</ul>" if bullets else f"<p>{' '.join(rendered)}</p>"
+    body = _body(answer)
     lead = _lead(answer)
     if answer.yes_no:
         lead_html = f"<p class='verdict verdict-{answer.yes_no}'>{html.escape(answer.yes_no.capitalize())}</p>"
-    elif lead:
+    elif lead and answer.status == "partial":
         lead_html = f"<p class='partial-lead'>◐ {html.escape(lead)}</p>"
+    elif lead:  # a per-document answer's first title
+        lead_html = f"<p>{html.escape(lead)}</p>"
     else:
         lead_html = ""
     sources = "".join(
@@ -53,11 +52,33 @@ def answer_html(answer: Answer) -> str:
     return f"<div class='{kind}'>{lead_html}{body}{sources_block}{notes}</div>"
 
 
+def _body(answer: Answer) -> str:
+    """The answer after its lead, as the chain wrote it (so a compound or per-document answer keeps its own
+    wording between quotes), with each quoted sentence's markers turned into chips."""
+    by_marker = {c.marker: c for c in answer.citations}
+    text = answer.answer
+    if answer.sentences:
+        text = text[text.find(answer.sentences[0].text) :]
+    pieces, rest = [], text
+    for sentence in answer.sentences:
+        quoted = f"{sentence.text} [{', '.join(sentence.markers)}]"
+        before, found, after = rest.partition(quoted)
+        if not found:
+            continue
+        chips = " ".join(chip(by_marker[m]) for m in sentence.markers)
+        pieces += [html.escape(before), f"{html.escape(sentence.text)} {chips}"]
+        rest = after
+    lines = "".join([*pieces, html.escape(rest)]).split("\n")
+    if answer.answer.startswith("- "):
+        return "<ul>" + "".join(f"<li>{line.removeprefix('- ')}</li>" for line in lines) + "</ul>"
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
 def _lead(answer: Answer) -> str:
     """What the answer says before its first quoted sentence: a Yes/No, or a partial answer's note on the gap."""
     if not answer.sentences:
         return ""
-    return answer.answer.split(answer.sentences[0].text, 1)[0].strip().removeprefix("- ").strip(" —")
+    return answer.answer.split(answer.sentences[0].text, 1)[0].strip().lstrip("-").strip(" —")
 
 
 def _marking_badge(citation: Citation) -> str:
@@ -127,12 +148,10 @@ def briefing_text(answer: Answer) -> str:
     if answer.status == "not_found":
         return f"{answer.question}\n{answer.answer}"
     by_marker = {c.marker: c for c in answer.citations}
-    parts = []
+    text = answer.answer  # as the chain wrote it, each marker written out
     for sentence in answer.sentences:
         references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
-        parts.append(f"{sentence.text} ({references})")
-    lead = _lead(answer)
-    text = " ".join([f"{lead} —" if answer.yes_no else lead, *parts] if lead else parts)
+        text = text.replace(f"{sentence.text} [{', '.join(sentence.markers)}]", f"{sentence.text} ({references})", 1)
     markings = sorted({m for c in answer.citations if (m := _marking(c.document))})
     # A note that quotes a restricted document carries its marking, so pasting does not drop it.
     return f"{text}\n[Contains text marked {', '.join(markings)}.]" if markings else text
