@@ -49,6 +49,11 @@ class AnswerSentence(BaseModel):
     text: str
     markers: list[str]
 
+    @property
+    def written(self) -> str:
+        """How the sentence stands in the answer text: "… [¶18]"."""
+        return f"{self.text} [{', '.join(self.markers)}]"
+
 
 class Candidate(ParagraphRef):
     score: float

@@ -190,12 +190,13 @@ class AnswerChain:
         if asked.carried_lookup is not None and asked.lookup is None:  # "that support" after "What does ¶20 say?"
             record = find_paragraph(asked.carried_lookup, self.judge.corpus.records, doc_id)
             judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None)) if record else None
-            if record is not None and judgement and judgement.coverage > 0 and not judgement.missing_names:
-                return self._read_one(question, asked, mode, record, notes, timer, started)
+            if judgement and judgement.coverage > 0 and not judgement.missing_names:
+                return self._read_one(question, asked, mode, judgement, notes, timer, started)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
             if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"
-                return self._read_one(question, asked, mode, record, notes, timer, started)
+                judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None))
+                return self._read_one(question, asked, mode, judgement, notes, timer, started)
             if record is not None:
                 grounded = [Grounded(s.text, record, s) for s in self.judge.corpus.sentences[record.key]]
                 candidate = _candidate(record, 1.0, None, None, True, [])
@@ -253,13 +254,12 @@ class AnswerChain:
         return [replace(j, relevant=True) if j.record.key in confirmed else j for j in judged]
 
     def _read_one(
-        self, question: str, asked: Question, mode: AnswerMode, record: ParagraphRecord, notes: list[str],
+        self, question: str, asked: Question, mode: AnswerMode, judgement: Judgement, notes: list[str],
         timer: _Timer, started: float,
     ) -> Answer:  # fmt: skip
         """Answer from the one paragraph the conversation points at, read by answer type."""
-        judged = [replace(self.judge.judge(asked, SearchHit(record, 1.0, None, None)), relevant=True)]
-        reading = read(asked, judged, self.judge)
-        candidate = _candidate(record, 1.0, None, None, True, [])
+        reading = read(asked, [replace(judgement, relevant=True)], self.judge)
+        candidate = _candidate(judgement.record, 1.0, None, None, True, [])
         grounded = _verified(reading.extracts, notes)
         return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
 
@@ -455,7 +455,7 @@ def _compose(
         answer_sentences.append(AnswerSentence(text=text, markers=[citation.marker]))
     status = reading.status if reading else "answered"
     yes_no = reading.yes_no if reading else None
-    parts = [f"{s.text} [{', '.join(s.markers)}]" for s in answer_sentences]
+    parts = [s.written for s in answer_sentences]
     if asked.bullets and status == "answered" and len(parts) > 1:
         text = "\n".join(f"- {part}" for part in parts)
     else:
@@ -502,7 +502,7 @@ def _merge(question: str, answers: list[Answer]) -> Answer:
         elif not repeated or answer.status != "answered" or answer.yes_no:
             texts.append(answer.answer)
         else:  # an earlier part already quoted some of these sentences
-            texts += [f"{s.text} [{', '.join(s.markers)}]" for s in answer.sentences if s not in repeated]
+            texts += [s.written for s in answer.sentences if s not in repeated]
     citations: dict[str, Citation] = {}
     for citation in (c for a in answers for c in a.citations):
         kept = citations.setdefault(citation.marker, citation.model_copy(update={"supporting_spans": []}))

@@ -203,16 +203,14 @@ def ask(
             document = citation.document
             reference = ", ".join(filter(None, [document.council_reference, document.eeas_reference, document.date]))
             marking = f" — {document.distribution_marking}" if document.distribution_marking else ""
-            section = f" ({' > '.join(citation.section)})" if citation.section else ""
-            click.echo(f"[{citation.marker}] {citation.label}{section}{marking}")
+            click.echo(f"[{citation.marker}] {citation.label}{_in_section(citation.section)}{marking}")
             if reference:
                 click.echo(f"    {document.title}; {reference}")
             click.echo(f"    {citation.text}")
     elif answer.closest_passages:
         click.echo("\nClosest passages (not an answer):")
         for passage in answer.closest_passages:
-            section = f" ({' > '.join(passage.section)})" if passage.section else ""
-            click.echo(f"- {passage.label}{section}: {_one_line(passage.text)[:200]}")
+            click.echo(f"- {passage.label}{_in_section(passage.section)}: {_one_line(passage.text)[:200]}")
 
 
 @main.command()
@@ -396,6 +394,11 @@ def _chain(settings: Settings, index=None):
 
     llm = create_llm(settings)
     return AnswerChain(settings, index or _open_index(settings), load_query_encoder(settings), llm)
+
+
+def _in_section(section: list[str]) -> str:
+    """ " (Areas of Cooperation > Cyber issues)", or nothing for a paragraph under no heading."""
+    return f" ({' > '.join(section)})" if section else ""
 
 
 def _one_line(text: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import NAMED_THING_LABELS, english, parse
-from rag.text import CARDINALS, ORDINALS, frequencies, stem, words
+from rag.text import CARDINALS, ORDINALS, frequencies, name_parts, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -273,7 +273,7 @@ def _with_acronyms(content: str, names: tuple[str, ...]) -> str:
     """ "United Nations" is also searched as "UN", the form many paragraphs use after the first mention."""
     acronyms = []
     for name in names:
-        capitalised = [p for p in re.split(r"[\s\-–/]+", name) if p[:1].isupper()]
+        capitalised = [p for p in name_parts(name) if p[:1].isupper()]
         if len(capitalised) > 1 and len(capitalised) == len(name.split()):
             acronyms.append("".join(p[0] for p in capitalised))
     return " ".join([content, *acronyms])
@@ -572,7 +572,7 @@ def _names(doc: Doc) -> tuple[str, ...]:
 
 def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     """Content words other than the names, which the relevance judge checks on their own."""
-    name_stems = {stem(part) for name in names for part in re.split(r"[\s\-–/]+", name) if part}
+    name_stems = {stem(part) for name in names for part in name_parts(name)}
     terms: dict[str, Term] = {}
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:

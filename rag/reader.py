@@ -89,8 +89,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         chosen = _choose(_spread(typed or candidates), limit, LIST_KEEP_RATIO, MAX_LIST_WORDS)
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
-    nearby = [j for j in judged if not j.relevant and j.score >= judge.parameters.threshold * PARTIAL_SHARE]
-    chosen = _cover_rest(question, chosen, candidates + _score_sentences(question, nearby, judge), judged, judge)
+    chosen = _cover_rest(question, chosen, candidates, judged, judge)
     quoted = " ".join(e.record.text for e in chosen)
     absent = tuple(f for f in question.figures if f not in numbers(quoted))
     if absent:  # "… withdraw from missions in 2023?" answered from a paragraph without 2023
@@ -142,12 +141,16 @@ def _cover_rest(
     """A question over several things ("Russia's war and the support for Ukraine") is answered by several
     paragraphs: while a word of the question is in no quoted sentence, quote the best-ranked sentence that
     holds it, from a relevant paragraph or from one near the threshold whose missing names the answer holds."""
-    lacking = {j.record.key: j.missing_names for j in judged}
     topic = tuple(t for t in question.terms if t.weight >= 1.0 and t.stem in question.coordinated)
+    if not topic or not chosen:
+        return chosen
+    lacking = {j.record.key: j.missing_names for j in judged}
+    nearby = [j for j in judged if not j.relevant and j.score >= judge.parameters.threshold * PARTIAL_SHARE]
+    ranked = ranked + _score_sentences(question, nearby, judge)  # embedded only when there is something to cover
     budget = (MAX_LIST_WORDS if question.wants_list else MAX_ANSWER_WORDS) - sum(len(words(e.text)) for e in chosen)
     chosen = list(chosen)
     limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)
-    while topic and chosen and len(chosen) < limit:
+    while len(chosen) < limit:
         covered = {k for e in chosen for k, v in judge.term_matches(topic, e.record.key, e.text).items() if v}
         open_terms = [t for t in topic if t.stem not in covered]
         if not open_terms:

@@ -14,7 +14,6 @@ The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test spl
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +24,7 @@ from rag.nlp import parse
 from rag.question import Question, Term, entity_kind
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
-from rag.text import Sentence, all_stems, stem, words
+from rag.text import Sentence, all_stems, name_parts, stem, words
 
 THRESHOLD = 1.0
 SENTENCE_WEIGHT = 0.75
@@ -106,7 +105,7 @@ class Judge:
         return matches
 
     def idf(self, term: Term) -> float:
-        parts = [stem(p) for p in re.split(r"[\s\-–/]+", term.written) if p] if term.is_name else [term.stem]
+        parts = [stem(p) for p in name_parts(term.written)] if term.is_name else [term.stem]
         unseen = self.parameters.unseen_weight
         return max(self.corpus.idf(p) * (1.0 if p in self.corpus.frequency else unseen) for p in parts or [term.stem])
 
@@ -124,7 +123,7 @@ class Judge:
         selecting = set(question.document_words)
         missing = []
         for name in question.names:
-            if all(stem(p) in selecting for p in re.split(r"[\s\-–/]+", name) if p):
+            if all(stem(p) in selecting for p in name_parts(name)):
                 continue
             if not name_in(name, own_document if self.corpus.names_a_document(name) else stems):
                 missing.append(name)

@@ -133,6 +133,11 @@ def numbers(text: str) -> set[str]:
     return {token.rstrip(".,") for token in words(text) if NUMBER.search(token)}
 
 
+def name_parts(name: str) -> list[str]:
+    """The words of a name, split at spaces, hyphens, dashes and slashes ("EU-Albania", "CFSP/CSDP")."""
+    return [part for part in re.split(r"[\s\-–/]+", name) if part]
+
+
 def name_matches(name: str, text_stems: set[str]) -> bool:
     """'Albanian' matches 'Albania': names match on stem, or on a shared prefix of five or more letters;
     a hyphenated name ("EU-Albania") matches when each part does."""

@@ -61,8 +61,7 @@ def _body(answer: Answer) -> str:
         text = text[text.find(answer.sentences[0].text) :]
     pieces, rest = [], text
     for sentence in answer.sentences:
-        quoted = f"{sentence.text} [{', '.join(sentence.markers)}]"
-        before, found, after = rest.partition(quoted)
+        before, found, after = rest.partition(sentence.written)
         if not found:
             continue
         chips = " ".join(chip(by_marker[m]) for m in sentence.markers)
@@ -151,7 +150,7 @@ def briefing_text(answer: Answer) -> str:
     text = answer.answer  # as the chain wrote it, each marker written out
     for sentence in answer.sentences:
         references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
-        text = text.replace(f"{sentence.text} [{', '.join(sentence.markers)}]", f"{sentence.text} ({references})", 1)
+        text = text.replace(sentence.written, f"{sentence.text} ({references})", 1)
     markings = sorted({m for c in answer.citations if (m := _marking(c.document))})
     # A note that quotes a restricted document carries its marking, so pasting does not drop it.
     return f"{text}\n[Contains text marked {', '.join(markings)}.]" if markings else text
