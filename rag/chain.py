@@ -206,6 +206,8 @@ class AnswerChain:
                 return _not_found(question, asked, mode, [], notes, timer, started)
         with timer.stage("retrieve"):
             hits = self.search(asked.search_text, self.settings.evidence_k, doc_id)
+            if asked.located:  # "where does X come up": every paragraph that mentions it, however it ranks
+                hits += self.judge.mentioning(asked, {h.record.key for h in hits}, doc_id)
         with timer.stage("judge"):
             judged = [self.judge.judge(asked, hit) for hit in hits]
         candidates = [

@@ -41,6 +41,7 @@ DISTRIBUTIVE = frozenset({"each", "every", "both", "all"})  # English distributi
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
+DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
@@ -99,16 +100,22 @@ class Question:
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
     document_words: tuple[str, ...] = ()  # stems of the phrases that name them
+    asks_where: Literal["", "where", "part"] = ""  # "Where does X come up …?", "Which paragraphs mention X?"
+    located: bool = False  # "Where in the partnership does X come up?": every paragraph that mentions X
 
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
-        keep = lambda terms: tuple(t for t in terms if t.stem not in naming and t.subject not in naming)  # noqa: E731
-        located = self.answer_type == "place" and self.wh_phrase.lower() == "where" and bool(documents)
+        located = self.asks_where == "part" or (self.asks_where == "where" and bool(documents))
+        parts = {stem(p) for p in DOCUMENT_PARTS} if located else set()  # "which paragraphs": the answer's kind
+        keep = lambda terms: tuple(  # noqa: E731
+            t for t in terms if t.stem not in naming | parts and t.subject not in naming
+        )
         return replace(
             self, terms=keep(self.terms), carried_terms=keep(self.carried_terms), documents=tuple(sorted(documents)),
             document_words=tuple(sorted(naming)),
             # "Where in the partnership does X come up?" asks for places in the text: every paragraph on X
             answer_type="general" if located else self.answer_type, wants_list=self.wants_list or located,
+            located=located,
         )  # fmt: skip
 
     def readings(self, with_names: bool = False) -> list[tuple[Term, ...]]:
@@ -155,7 +162,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
-        set_heads=_set_heads(content_doc),
+        set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
@@ -484,6 +491,18 @@ def _interrogative(token: Token) -> bool:
     if token.tag_ not in WH_TAGS or token.lower_ == "that":
         return False
     return not (token.i > 0 and token.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON"))
+
+
+def _asks_where(doc: Doc) -> Literal["", "where", "part"]:
+    """Whether the question asks where something is in the text: its first question word is "where", or asks
+    which parts of the text ("Which paragraphs mention the UN?")."""
+    first = next((t for t in doc if _interrogative(t)), None)
+    if first is None:
+        return ""
+    if first.lower_ == "where":
+        return "where"
+    following = first.nbor(1) if first.i + 1 < len(doc) else first
+    return "part" if stem(following.lower_) in {stem(p) for p in DOCUMENT_PARTS} else ""
 
 
 def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:

@@ -84,6 +84,11 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     typed = [c for c in candidates if has_answer_type(question.answer_type, c.text, c.record.para_id)]
     if question.answer_type in ("date", "number", "frequency") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
+    if question.located:  # "Where does X come up?": each paragraph's sentence that mentions it, then what else fits
+        firsts = _firsts([c for c in candidates if judge.mentions(question, c.record.key, c.text)])
+        floor = firsts[0].score * LIST_KEEP_RATIO if firsts else 0.0
+        ranked = firsts + [c for c in candidates if c not in firsts and c.score >= floor]
+        return Reading("answered", _choose(ranked, MAX_LIST_SENTENCES, 0.0, MAX_LIST_WORDS))
     if question.wants_list:
         limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)  # "three bullets": three
         chosen = _choose(_spread(typed or candidates), limit, LIST_KEEP_RATIO, MAX_LIST_WORDS)
@@ -175,10 +180,14 @@ def _holds(word: str, extracts: list[Extract], judge: Judge) -> bool:
     return any(judge.term_matches((term,), e.record.key).get(term.stem) for e in extracts)
 
 
+def _firsts(ranked: list[Extract]) -> list[Extract]:
+    """Each paragraph's best sentence, best first."""
+    return sorted({e.record.key: e for e in reversed(ranked)}.values(), key=lambda e: e.score, reverse=True)
+
+
 def _spread(ranked: list[Extract]) -> list[Extract]:
     """Each paragraph's best sentence first, then the rest: a list answer covers every relevant paragraph."""
-    firsts = list({e.record.key: e for e in reversed(ranked)}.values())
-    firsts.sort(key=lambda e: e.score, reverse=True)
+    firsts = _firsts(ranked)
     return firsts + [e for e in ranked if e not in firsts]
 
 

@@ -166,5 +166,21 @@ class Judge:
             best_index = int(np.argmax(scores))
             similarity, best = float(scores[best_index]), paragraph_sentences[best_index]
         score = coverage + self.parameters.sentence_weight * similarity
-        relevant = not missing_names and score >= self.parameters.threshold
+        relevant = not missing_names and (score >= self.parameters.threshold or self.mentions(question, key))
         return Judgement(hit, missing_names, coverage, similarity, score, relevant, missing_terms, by_meaning, best)
+
+    def mentioning(self, question: Question, seen: set[str], doc_id: str | None) -> list[SearchHit]:
+        """The paragraphs search left out that mention what a located question asks about."""
+        return [
+            SearchHit(r, 0.0, None, None) for r in self.corpus.records
+            if r.key not in seen and (doc_id is None or r.doc_id == doc_id) and self.mentions(question, r.key)
+            and not self.missing_names(question, r)
+        ]  # fmt: skip
+
+    def mentions(self, question: Question, key: str, text: str | None = None) -> bool:
+        """A question asking where a document mentions something is answered by every paragraph (or sentence)
+        holding each of its nouns and names as written, however little else of it is about them."""
+        if not question.located:
+            return False
+        asked = tuple(t for t in question.readings(with_names=True)[0] if t.weight >= 1.0)
+        return bool(asked) and all(value == 1.0 for value in self.term_matches(asked, key, text).values())

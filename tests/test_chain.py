@@ -202,6 +202,14 @@ def test_a_request_for_everything_on_a_topic_quotes_each_paragraph_that_has_it(c
     assert {"eu-albania-sdp#23", "eu-albania-sdp#27", "eu-albania-sdp#30"} <= set(_cited(collected))
 
 
+def test_where_a_document_mentions_something_is_every_paragraph_that_names_it(chain: AnswerChain) -> None:
+    mentions = chain.ask("Which paragraphs mention Ukraine?")  # ¶1 (the war) ranks low on meaning, but names it
+    assert _cited(mentions) == {"eu-albania-sdp#1", "eu-albania-sdp#14"}
+    assert all("Ukraine" in s.text for s in mentions.sentences if s.markers == ["¶1"])
+    where = chain.ask("Where in the partnership is irregular migration mentioned?")
+    assert _cited(where) == {"eu-albania-sdp#27"}
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)

@@ -302,7 +302,10 @@ def test_where_in_a_named_document_asks_for_every_place_the_topic_comes_up(spell
     where = asked.referring_to({"sdp"}, {"partnership"})
     assert where.answer_type == "general" and where.wants_list
     place = understand("Where is EUFOR Althea deployed?", [], speller).referring_to(set(), set())
-    assert place.answer_type == "place"
+    assert place.answer_type == "place" and not place.located
+    assert where.located and [t.written for t in where.terms] == ["cyber", "come"]
+    parts = understand("In which sections is hybrid warfare discussed?", [], speller).referring_to(set(), set())
+    assert parts.located and "sections" not in [t.written for t in parts.terms]
 
 
 def test_a_sentence_that_only_asks_for_a_form_leaves_the_question_to_the_other(speller: SpellingCorrector) -> None:
