@@ -80,6 +80,7 @@ class Question:
     names: tuple[str, ...]
     terms: tuple[Term, ...]
     search_text: str
+    requested: bool = False  # wrapped in a request to write something ("Draft a line on …"): the paragraph is wanted
     lookup: ParagraphReference | None = None
     carried_lookup: ParagraphReference | None = None  # the paragraph the previous turn looked up ("that support")
     carried_terms: tuple[Term, ...] = ()  # the previous turn's topic, a second reading for elliptical follow-ups
@@ -157,7 +158,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         asked=asked, content=content,
         answer_type="lookup" if lookup and (answer_type == "general" or not lookup.cover) else answer_type,
         bullets=bullets, names=names, terms=terms, search_text=_with_acronyms(content, names),
-        wants_list=bullets or content != corrected or _asks_for_several(content_doc),
+        wants_list=bullets or content != corrected or _asks_for_several(content_doc), requested=content != corrected,
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),

@@ -89,7 +89,9 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         floor = firsts[0].score * LIST_KEEP_RATIO if firsts else 0.0
         ranked = firsts + [c for c in candidates if c not in firsts and c.score >= floor]
         return Reading("answered", _choose(ranked, MAX_LIST_SENTENCES, 0.0, MAX_LIST_WORDS))
-    if question.wants_list:
+    if question.requested and question.answer_type == "general" and candidates:
+        chosen = _requested(question, candidates)
+    elif question.wants_list:
         limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)  # "three bullets": three
         chosen = _choose(_spread(typed or candidates), limit, LIST_KEEP_RATIO, MAX_LIST_WORDS)
     else:
@@ -102,6 +104,18 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if question.focus and not _holds(question.focus, chosen, judge):  # "What is the budget of …?"
         return Reading("partial", chosen[:1], missing=(question.focus,))
     return Reading("answered", chosen)
+
+
+def _requested(question: Question, ranked: list[Extract]) -> list[Extract]:
+    """Writing asked for ("Draft a line on …", "Bullets on …") is drawn from whole paragraphs: prose takes the best
+    paragraph's sentences, then the best sentence of each paragraph that scores close; bullets take one point per
+    close paragraph first, then the best paragraph's other sentences."""
+    best = ranked[0].record.key
+    own = [e for e in ranked if e.record.key == best]
+    firsts = [e for e in _firsts(ranked) if e.score >= ranked[0].score * LIST_KEEP_RATIO]
+    order = firsts + own if question.bullets else own + firsts
+    limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)
+    return _choose(list({id(e): e for e in order}.values()), limit, 0.0, MAX_LIST_WORDS)
 
 
 def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:

@@ -210,6 +210,13 @@ def test_where_a_document_mentions_something_is_every_paragraph_that_names_it(ch
     assert _cited(where) == {"eu-albania-sdp#27"}
 
 
+def test_writing_asked_for_is_drawn_from_whole_paragraphs(chain: AnswerChain) -> None:
+    note = chain.ask("Draft a short note on counter-terrorism cooperation.")  # ¶24's second sentence names the plan
+    assert [s.markers for s in note.sentences] == [["¶24"], ["¶24"]] and "Joint Action Plan" in note.answer
+    bullets = chain.ask("Give me two bullets on cyber.")  # two points: one from each cyber paragraph
+    assert _cited(bullets) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)
