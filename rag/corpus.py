@@ -66,11 +66,15 @@ class Corpus:
                 every = set(self.document_stems)  # "the two documents", "both documents"
                 naming |= content
                 continue
-            described = {d for d, stems in self.document_stems.items() if content <= stems}
+            described = {d for d, stems in self.document_stems.items() if content - GENERIC_DOCUMENT_STEMS <= stems}
             if described and described != set(self.document_stems):
                 documents |= described
                 naming |= content
         return documents | every if len(documents) > 1 or every else documents, naming
+
+
+# What any written document may be called ("the partnership text", "the Albania doc"): a closed class of English
+GENERIC_DOCUMENT_STEMS = frozenset(stem(w) for w in ("document", "text", "paper", "doc"))
 
 
 def document_stems(record: ParagraphRecord) -> set[str]:
@@ -86,7 +90,7 @@ def document_nouns(record: ParagraphRecord) -> set[str]:
     document = record.document
     title_head = (document.title or "").split()[-1:]
     common = [w for w in words(" ".join([document.source_kind or "", *title_head])) if w.isalpha() and not w.isupper()]
-    return {stem(w) for w in common if not is_stop_word(w)}
+    return {stem(w) for w in common if not is_stop_word(w)} | GENERIC_DOCUMENT_STEMS
 
 
 def evidence_stems(record: ParagraphRecord) -> set[str]:

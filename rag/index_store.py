@@ -173,9 +173,11 @@ class GenerationFiles:
     def load(cls, folder: Path) -> GenerationFiles:
         # pickle: these are this program's own files, written by ingest into the index folder, which
         # anyone able to alter could as well alter the vectors; loading them takes milliseconds.
+        # The derived stems and sentences are rebuilt from the records, so a newer version of this program reads
+        # an index an older one wrote as it would read its own.
         with (folder / "corpus.pickle").open("rb") as file:
-            corpus = pickle.load(file)
-        return cls(corpus, bm25s.BM25.load(str(folder / "bm25")))
+            records = pickle.load(file).records
+        return cls(Corpus(records), bm25s.BM25.load(str(folder / "bm25")))
 
 
 def write_generation_files(files: GenerationFiles, folder: Path) -> None:

@@ -258,7 +258,10 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     if missing_nouns or (question.periods and not set(question.periods) & frequencies(best.text).keys()):
         return Reading("partial", [best], missing=("whether",))
     confirmed = filled or question.periods or question.figures  # the detail asked is what the sentence settles
-    predicates = {stem(t.lower_) for t in parse(question.content) if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS}
+    predicates = {
+        stem(t.lower_) for t in parse(question.content)
+        if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS and not _says_it_is(t)
+    }  # fmt: skip
     unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
     if unsaid_verbs and not confirmed:  # "commit the EU to fund …?" is not answered yes by "will support"
         return Reading("partial", [best], missing=("whether",))
@@ -270,10 +273,29 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     return Reading("partial", [best], missing=("whether",))
 
 
+def _says_it_is(verb: Token) -> bool:
+    """ "Is Albania described as an Ally?", "Is it called a mission?": the verb only reports that the subject is
+    what follows, which a sentence saying so settles without the verb."""
+    return any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as") for c in verb.children)
+
+
 def _root_and_subject(doc: Doc) -> tuple[Token | None, Token | None]:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
     return root, subject
+
+
+def _claim(doc: Doc) -> tuple[Token | None, Token | None]:
+    """What a question claims something is: "Is X a Y?", "Is X described as a Y?" give X and Y."""
+    root, subject = _root_and_subject(doc)
+    if root is None or subject is None:
+        return None, None
+    reporting = [v for v in doc if _says_it_is(v)]
+    if root.lemma_ != "be" and root not in reporting:
+        return None, None
+    predicates = [c for c in [*root.children, *subject.children] if c.dep_ in ("attr", "appos", "oprd")]
+    predicates += [g for v in reporting for c in v.children if c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+    return subject, (predicates[0] if predicates else None)
 
 
 def _subject_absent(question: Question, text: str) -> bool:
@@ -290,12 +312,8 @@ def said_of_another(question: Question, text: str) -> bool:
     """ "Is EULEX Kosovo a military operation?" against "… the military operation EUFOR Althea … and EULEX
     Kosovo, the largest civilian mission": no mention of the subject reaches the predicate noun without
     another name in between, so the sentence says it of another thing. The draft check uses it too."""
-    doc = parse(question.content)
-    root, subject = _root_and_subject(doc)
-    if root is None or root.lemma_ != "be" or subject is None:
-        return False
-    predicate = next((c for c in [*root.children, *subject.children] if c.dep_ in ("attr", "appos")), None)
-    if predicate is None or predicate.pos_ != "NOUN":
+    subject, predicate = _claim(parse(question.content))
+    if subject is None or predicate is None or predicate.pos_ != "NOUN":
         return False
     own = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in subject.subtree)}")}
     inside = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in predicate.subtree)}")}

@@ -217,6 +217,13 @@ def test_writing_asked_for_is_drawn_from_whole_paragraphs(chain: AnswerChain) ->
     assert _cited(bullets) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}
 
 
+def test_a_document_is_named_by_a_generic_word_and_a_reported_claim_is_read_as_the_claim(chain: AnswerChain) -> None:
+    named = chain.ask("When was the Strategic Compass adopted, according to the partnership text?")
+    assert named.status == "answered" and "2022" in named.answer  # "text" names the document, it is not a topic
+    assert chain.ask("Is Albania described as a NATO Ally?").yes_no == "yes"  # ¶7: "As a NATO Ally, Albania …"
+    assert chain.ask("Is EULEX Kosovo described as a military operation?").yes_no is None  # said of EUFOR Althea
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,14 @@ def test_a_corpus_larger_than_one_chroma_write_is_indexed_whole(tmp_path) -> Non
     assert report.total == report.embedded == 6300
     index = ParagraphIndex.open(settings)
     assert index.collection.count() == 6300 and len(index.records()) == 6300
+
+
+def test_an_index_written_before_a_code_change_is_read_as_the_new_code_reads_it(built: Settings, embed_model) -> None:
+    # The stored corpus holds the records; what is derived from them (stems, sentences, document nouns) is
+    # rebuilt on load, so an older pickle with stale derived fields gives the current reading.
+    folder = built.generations_dir / active_generation(open_chroma(built), built)
+    stored = folder / "corpus.pickle"
+    corpus = pickle.loads(stored.read_bytes())
+    corpus.document_nouns = frozenset()
+    stored.write_bytes(pickle.dumps(corpus))
+    assert "text" in ParagraphIndex.open(built).corpus.document_nouns  # "the partnership text" names a document
