@@ -126,10 +126,13 @@ class AnswerChain:
         return DraftChecker(self.judge, self.speller, self.search).check(draft, doc_id)
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for: the language model, spelling list and vectors."""
+        """Load what the first question would otherwise wait for: the language model, spelling list and vectors
+        (of the corpus words, sentences and paragraphs' words in context)."""
         judge = self.judge
         self.embedder.vectors(sorted(judge.corpus.vocabulary))
         self.embedder.vectors([s.text for group in judge.corpus.sentences.values() for s in group])
+        for record in judge.corpus.records:
+            self.embedder.word_vectors(record.text)
         self.ask("What does Albania commit to on cyber?")
 
     @property
@@ -229,7 +232,7 @@ class AnswerChain:
             ):
                 judged = self._confirmed(asked, judged, notes)
             if any(j.relevant for j in judged):
-                reading = read(asked, judged, self.judge)
+                reading = read(asked, self.judge.widen(asked, judged), self.judge)
             else:
                 reading = _partial_reading(asked, judged, threshold)
         if reading is None or not reading.extracts:

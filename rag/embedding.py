@@ -24,11 +24,35 @@ from rag.settings import Settings, embedding_model_dir
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
+WordVectors = tuple[list[str], np.ndarray]  # each word as written, and its row
+
+
 class Encoder(ABC):
     """Texts to L2-normalised float32 rows, one per text."""
 
     @abstractmethod
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+    @abstractmethod
+    def word_vectors(self, text: str) -> WordVectors:
+        """Each word of the text with its vector in context: its word pieces' last hidden states averaged and
+        L2-normalised. "smuggling" in a question lands near "trafficking" in a paragraph, which single-word
+        vectors miss."""
+
+
+def words_in_context(
+    text: str, offsets: list[tuple[int, int]], word_ids: list[int | None], hidden: np.ndarray
+) -> WordVectors:
+    """Group a tokenised text's word pieces into words (both runtimes share the model's fast tokenizer)."""
+    pieces: dict[int, list[int]] = {}
+    for index, word in enumerate(word_ids):
+        if word is not None:
+            pieces.setdefault(word, []).append(index)
+    written = [text[offsets[p[0]][0] : offsets[p[-1]][1]] for p in pieces.values()]
+    if not written:
+        return [], np.zeros((0, hidden.shape[-1]), dtype=np.float32)
+    rows = np.stack([hidden[p].mean(axis=0) for p in pieces.values()])
+    return written, (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -47,6 +71,12 @@ class SentenceTransformerEncoder(Encoder):
         return self.model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         ).astype(np.float32)
+
+    def word_vectors(self, text: str) -> WordVectors:
+        hidden = self.model.encode([text], output_value="token_embeddings", convert_to_numpy=True)[0]
+        encoding = self.model.tokenizer(text, return_offsets_mapping=True, truncation=True,
+                                        max_length=self.model.max_seq_length)  # fmt: skip
+        return words_in_context(text, encoding["offset_mapping"], encoding.word_ids(), np.asarray(hidden))
 
     def export_onnx(self, path: Path) -> None:
         """The transformer layer as an ONNX graph with dynamic batch and length; pooling stays in numpy."""
@@ -111,14 +141,22 @@ class OnnxEncoder(Encoder):
         vectors[order] = rows
         return vectors
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
+    def word_vectors(self, text: str) -> WordVectors:
+        encoding = self.tokenizer.encode(text)
+        return words_in_context(text, encoding.offsets, encoding.word_ids, self._hidden([encoding])[0])
+
+    def _hidden(self, encodings: list) -> np.ndarray:
         inputs = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        hidden = self.session.run(None, inputs)[0]
+        return self.session.run(None, inputs)[0]
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        inputs = {"attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
+        hidden = self._hidden(encodings)
         mask = inputs["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)  # mean pooling
         return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)

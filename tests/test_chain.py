@@ -224,6 +224,12 @@ def test_a_document_is_named_by_a_generic_word_and_a_reported_claim_is_read_as_t
     assert chain.ask("Is EULEX Kosovo described as a military operation?").yes_no is None  # said of EUFOR Althea
 
 
+def test_once_a_paragraph_answers_others_that_word_the_question_otherwise_join_it(chain: AnswerChain) -> None:
+    plans = chain.ask("Which Western Balkans-specific plans guide the partnership?")  # ¶24 says "guided by"
+    assert {"eu-albania-sdp#23", "eu-albania-sdp#24", "eu-albania-sdp#27"} <= _cited(plans)  # "roadmap", "context"
+    assert chain.ask("What is the partnership's budget for cyber support?").status != "answered"
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)

@@ -30,6 +30,21 @@ def test_onnx_query_vectors_equal_sentence_transformers(corpus_settings: Setting
     np.testing.assert_allclose(ours, reference, atol=1e-5)
 
 
+@pytest.mark.slow
+def test_words_in_context_are_the_same_in_both_runtimes_and_read_their_sentence(
+    corpus_settings: Settings, embed_model
+) -> None:
+    onnx = load_query_encoder(corpus_settings)
+    question = "How will they stop antiquities smuggling and counter-FIMI work?"
+    words, ours = onnx.word_vectors(question)
+    reference_words, reference = embed_model.word_vectors(question)
+    assert words == reference_words and words[:6] == ["How", "will", "they", "stop", "antiquities", "smuggling"]
+    np.testing.assert_allclose(ours, reference, atol=1e-4)
+    paragraph_words, paragraph = onnx.word_vectors("Trafficking in cultural property threatens their security.")
+    smuggling = ours[words.index("smuggling")]
+    assert paragraph_words[int(np.argmax(paragraph @ smuggling))] == "Trafficking"
+
+
 def test_bm25_and_vectors_see_the_text_the_nodes_embed(corpus_settings: Settings) -> None:
     from rag.index_store import ParagraphIndex
 
