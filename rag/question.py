@@ -595,7 +595,8 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     name_stems = {stem(part) for name in names for part in name_parts(name)}
     terms: dict[str, Term] = {}
     for token in doc:
-        if token.pos_ not in CONTENT_POS or token.is_stop or token.is_punct or len(token.text) < 2:
+        stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"
+        if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:
             continue
         if stem(token.lower_) in PRO_FORMS or token.lower_ in POSSIBILITY_WORDS:  # mood, not topic
             continue

@@ -315,3 +315,8 @@ def test_a_sentence_that_only_asks_for_a_form_leaves_the_question_to_the_other(s
         understand("Which threats are named? Give me bullets on cyber.", [], speller).content
         != "Which threats are named?"
     )
+
+
+def test_a_chat_abbreviation_of_a_stop_word_is_not_a_topic(speller: SpellingCorrector) -> None:
+    asked = understand("space in the eeas page pls, thx", [], speller)  # spaCy's norms: "please", "thanks"
+    assert [t.written for t in asked.terms if t.written in ("pls", "space")] == ["space"]
