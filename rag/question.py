@@ -473,8 +473,21 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
         if word == "where":
             return "place", token.text
     if _inverted(tokens) and not any(_interrogative(t) for t in tokens):
-        return "yes_no", ""
+        return ("general", "") if _alternative(doc) else ("yes_no", "")
     return "general", ""
+
+
+def _alternative(doc: Doc) -> bool:
+    """ "Was it civilian or military?", "Are they only hosts, or do they contribute?": a choice between what is
+    said of the subject, answered by the sentence that says which, not by yes or no ("… or not?" stays yes/no)."""
+    predicate = ("attr", "acomp", "oprd", "ROOT")
+    for conjunct in doc:
+        head = conjunct.head
+        if conjunct.dep_ != "conj" or conjunct.lower_ == "not" or not any(c.lower_ == "or" for c in head.children):
+            continue
+        if head.dep_ in predicate or (head.dep_ == "amod" and head.head.dep_ in predicate):
+            return True
+    return False
 
 
 def _inverted(tokens: list[Token]) -> bool:

@@ -230,6 +230,11 @@ def test_once_a_paragraph_answers_others_that_word_the_question_otherwise_join_i
     assert chain.ask("What is the partnership's budget for cyber support?").status != "answered"
 
 
+def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
+    choice = chain.ask("Is EULEX Kosovo civilian or military?")
+    assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)

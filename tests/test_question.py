@@ -320,3 +320,10 @@ def test_a_sentence_that_only_asks_for_a_form_leaves_the_question_to_the_other(s
 def test_a_chat_abbreviation_of_a_stop_word_is_not_a_topic(speller: SpellingCorrector) -> None:
     asked = understand("space in the eeas page pls, thx", [], speller)  # spaCy's norms: "please", "thanks"
     assert [t.written for t in asked.terms if t.written in ("pls", "space")] == ["space"]
+
+
+def test_a_choice_between_two_predicates_is_not_a_yes_no_question(speller: SpellingCorrector) -> None:
+    assert understand("Is EULEX Kosovo civilian or military?", [], speller).answer_type == "general"
+    assert understand("Are they only observers, or do they contribute?", [], speller).answer_type == "general"
+    assert understand("is albania in nato or not", [], speller).answer_type == "yes_no"
+    assert understand("Does the partnership cover cyber or space?", [], speller).answer_type == "yes_no"
