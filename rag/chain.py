@@ -32,6 +32,7 @@ from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
+from rag.metadata import asked_field, field_lines
 from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
@@ -190,6 +191,12 @@ class AnswerChain:
             titles = self.judge.corpus.short_titles
             answers = [self._answer(question, earlier, mode, d, on_token) for d in asked.documents]
             return _by_document(question, [(titles[d], a) for d, a in zip(asked.documents, answers, strict=True)])
+        corpus = self.judge.corpus
+        field = asked_field(asked, corpus.document_words, corpus.document_nouns)
+        if field is not None:  # "What is the classification of the Albania document?"
+            answer = self._metadata(question, asked, mode, field, doc_id, notes, timer, started)
+            if answer is not None:
+                return answer
         if asked.carried_lookup is not None and asked.lookup is None:  # "that support" after "What does ¶20 say?"
             record = find_paragraph(asked.carried_lookup, self.judge.corpus.records, doc_id)
             judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None)) if record else None
@@ -257,6 +264,21 @@ class AnswerChain:
         if confirmed:
             notes.append("the LLM confirmed " + ", ".join(j.record.marker for j in best if j.record.key in confirmed))
         return [replace(j, relevant=True) if j.record.key in confirmed else j for j in judged]
+
+    def _metadata(
+        self, question: str, asked: Question, mode: AnswerMode, field: str, doc_id: str | None, notes: list[str],
+        timer: _Timer, started: float,
+    ) -> Answer | None:  # fmt: skip
+        """The cover-note line printing the field asked for, when the document has a cover note that prints it."""
+        corpus = self.judge.corpus
+        covers = [r for r in corpus.records if r.kind == "cover_note" and doc_id in (None, r.doc_id)]
+        lines = field_lines(field, covers[0], corpus.sentences[covers[0].key]) if len(covers) == 1 else []
+        if not lines:
+            return None
+        notes.append(f"answered from the document's {field.replace('_', ' ')}")
+        grounded = [Grounded(line.text, covers[0], line) for line in lines]
+        candidate = _candidate(covers[0], 1.0, None, None, True, [])
+        return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
 
     def _read_one(
         self, question: str, asked: Question, mode: AnswerMode, judgement: Judgement, notes: list[str],

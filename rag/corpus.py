@@ -32,6 +32,7 @@ class Corpus:
         self.document_stems = {r.doc_id: document_stems(r) for r in records}
         self.doc_of = {r.key: r.doc_id for r in records}
         self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
+        self.document_words = self.document_nouns.union(*self.document_stems.values())
         self.short_titles = {r.doc_id: r.document.short_title for r in records}
 
     def idf(self, term: str) -> float:

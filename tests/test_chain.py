@@ -235,6 +235,21 @@ def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
 
 
+def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(chain: AnswerChain) -> None:
+    def answer(question: str) -> str:
+        found = chain.ask(question)
+        assert _cited(found) == {"eu-albania-sdp#cover"}
+        return found.answer
+
+    assert "6 November 2024" in answer("What is the date of the document?")
+    assert "European External Action Service" in answer("Who sent the Albania partnership document?")
+    assert "Delegations" in answer("Who is the partnership document addressed to?")
+    marking = answer("How is the Albania document classified?")
+    assert "LIMITE" in marking and "Limited" in marking  # the Council's marking and the EEAS's
+    assert "15047/24" in answer("What's the partnership document's number?")
+    assert chain.ask("What does the partnership document say about space?").citations[0].para_id == "2"
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)

@@ -1,0 +1,61 @@
+"""Questions about a document as an object: its date, number, marking, sender and addressees.
+
+Ingest already reads these from the cover note into each record's document metadata, so "What is the
+classification of the Albania document?" is answered from that field and quoted from the cover-note line
+that prints it, instead of being judged against paragraphs that never use the word "classification".
+The label words are the vocabulary of the metadata schema (what a cover note's fields are called), a
+closed class, not words taken from questions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rag.question import Question
+from rag.records import DocumentMeta, ParagraphRecord
+from rag.text import Sentence, is_stop_word, stem, words
+
+FIELD_LABELS = {
+    "date": ("date", "dated"),
+    "references": ("number", "reference"),
+    "distribution_markings": ("marking", "classification", "classified", "distribution", "handling"),
+    "sender": ("sender", "sent", "author", "authored"),
+    "recipients": ("recipient", "recipients", "addressee", "addressed"),
+}
+LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
+
+
+def asked_field(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> str | None:
+    """The one metadata field a question asks for when its only words are the field's label and words naming
+    a document ("Who is the partnership document addressed to?", "the date of the cover note")."""
+    stems = [stem(w) for w in words(question.content) if w.isalpha() and not is_stop_word(w)]
+    fields = {LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS}
+    if len(fields) != 1 or any(s not in LABEL_FIELDS and s not in document_words for s in stems):
+        return None
+    names_a_document = question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
+    return fields.pop() if names_a_document else None
+
+
+def printed_values(document: DocumentMeta, field: str) -> list[str]:
+    """As the cover note prints them: "6 November 2024"; both markings and both references, the Council's and
+    the EEAS's."""
+    if field == "date":
+        day = date.fromisoformat(document.date) if document.date else None
+        return [f"{day.day} {day:%B %Y}"] if day else []
+    if field == "distribution_markings":
+        return [m for m in (document.distribution_marking, document.eeas_distribution_marking) if m]
+    if field == "references":
+        return [r for r in (document.council_reference, document.eeas_reference) if r]
+    value = getattr(document, field)
+    return [value] if value else []
+
+
+def field_lines(field: str, cover: ParagraphRecord, lines: list[Sentence]) -> list[Sentence]:
+    """The cover-note lines that print the field's values, one per value, a labelled one ("EEAS Reference: …")
+    where the value is printed twice."""
+    found = []
+    for value in printed_values(cover.document, field):
+        printing = [line for line in lines if value in line.text]
+        if printing:
+            found.append(max(printing, key=lambda line: ":" in line.text.split(value)[0]))
+    return list({line.start: line for line in found}.values())
