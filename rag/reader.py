@@ -265,12 +265,27 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
     if unsaid_verbs and not confirmed:  # "commit the EU to fund …?" is not answered yes by "will support"
         return Reading("partial", [best], missing=("whether",))
+    if _manner_unsaid(question, best.text):  # "fully aligned?" is not answered yes by "progressively align"
+        return Reading("partial", [best], missing=("whether",))
     if (
         coverage >= YES_COVERAGE and not question.negated and _firm_enough(question.mood, best.sentences[-1].text)
         and not said_of_another(question, best.text) and not _subject_absent(question, best.text)
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _manner_unsaid(question: Question, text: str) -> bool:
+    """A manner adverb of the claimed state ("fully aligned", "formally required": an -ly adverb on a participle
+    or adjective) that the sentence does not say in any form ("full", "formal"); "actually contribute" asks
+    nothing more, and how often ("annually") is checked as a frequency instead."""
+    said = [w.lower() for w in words(text)]
+    manner = [
+        t.lower_ for t in parse(question.content)
+        if t.pos_ == "ADV" and t.dep_ == "advmod" and t.head.tag_ in ("VBN", "JJ") and t.lower_.endswith("ly")
+        and len(t.lower_) > 4 and not frequencies(t.text)
+    ]  # fmt: skip
+    return any(not any(w.startswith(adverb[:-2]) for w in said) for adverb in manner)
 
 
 def _says_it_is(verb: Token) -> bool:

@@ -250,6 +250,12 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     assert chain.ask("What does the partnership document say about space?").citations[0].para_id == "2"
 
 
+def test_a_yes_needs_the_manner_the_claim_states(chain: AnswerChain) -> None:
+    # WB p6: Serbia is "formally required to progressively align"; "full alignment" is said of others (WB p7)
+    assert chain.ask("Is Serbia fully aligned with the CFSP?").yes_no is None
+    assert chain.ask("Is Montenegro formally required to align with the CFSP?").yes_no == "yes"
+
+
 def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_paragraph_names(chain: AnswerChain) -> None:
     elsewhere = chain.ask("Is EUFOR Althea deployed in Kosovo?")  # WB p4: "EUFOR Althea in Bosnia and Herzegovina"
     assert elsewhere.yes_no == "no" and "eeas-wb-cfsp-csdp#p4" in _cited(elsewhere)
