@@ -187,6 +187,8 @@ def test_briefing_text_writes_citations_out_in_full(chain) -> None:
     assert "(European Union – Republic of Albania Security and Defence Partnership, 15047/24, ¶19)" in text
     assert "[¶" not in text
     assert text.endswith("[Contains text marked LIMITE / Limited.]")  # pasted text keeps the marking
+    run = briefing_text(chain.ask("Draft a short note on counter-terrorism cooperation."))  # two ¶24 sentences
+    assert run.count("¶24)") == 1 and run.index("¶24)") > run.index("Joint Action Plan")
 
 
 def test_an_answer_keeps_the_words_between_its_quotes(chain) -> None:

@@ -306,6 +306,8 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                 headers=DOCUMENT_COLUMNS,
                 label="Ingested documents",
                 interactive=False,
+                wrap=True,  # long titles wrap, so the marking and paragraph count stay in view
+                column_widths=["15%", "33%", "10%", "12%", "10%", "12%", "8%"],
                 elem_id="documents-table",
             )
             with gr.Row():

@@ -148,9 +148,14 @@ def briefing_text(answer: Answer) -> str:
         return f"{answer.question}\n{answer.answer}"
     by_marker = {c.marker: c for c in answer.citations}
     text = answer.answer  # as the chain wrote it, each marker written out
-    for sentence in answer.sentences:
+    for sentence, following in zip(answer.sentences, [*answer.sentences[1:], None], strict=True):
+        run_goes_on = (
+            following is not None and following.markers == sentence.markers
+            and f"{sentence.written} {following.written}" in answer.answer
+        )  # fmt: skip
         references = "; ".join(_full_reference(by_marker[m]) for m in sentence.markers)
-        text = text.replace(sentence.written, f"{sentence.text} ({references})", 1)
+        # Consecutive sentences of one paragraph on one line are referenced once, after the last of them.
+        text = text.replace(sentence.written, sentence.text if run_goes_on else f"{sentence.text} ({references})", 1)
     markings = sorted({m for c in answer.citations if (m := _marking(c.document))})
     # A note that quotes a restricted document carries its marking, so pasting does not drop it.
     return f"{text}\n[Contains text marked {', '.join(markings)}.]" if markings else text
