@@ -307,7 +307,7 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                 label="Ingested documents",
                 interactive=False,
                 wrap=True,  # long titles wrap, so the marking and paragraph count stay in view
-                column_widths=["15%", "33%", "10%", "12%", "10%", "12%", "8%"],
+                column_widths=["14%", "30%", "10%", "12%", "10%", "12%", "12%"],
                 elem_id="documents-table",
             )
             with gr.Row():
