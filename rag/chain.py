@@ -32,7 +32,7 @@ from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
-from rag.metadata import asked_field, field_lines
+from rag.metadata import asked_fields, field_lines
 from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
@@ -192,9 +192,9 @@ class AnswerChain:
             answers = [self._answer(question, earlier, mode, d, on_token) for d in asked.documents]
             return _by_document(question, [(titles[d], a) for d, a in zip(asked.documents, answers, strict=True)])
         corpus = self.judge.corpus
-        field = asked_field(asked, corpus.document_words, corpus.document_nouns)
-        if field is not None:  # "What is the classification of the Albania document?"
-            answer = self._metadata(question, asked, mode, field, doc_id, notes, timer, started)
+        fields = asked_fields(asked, corpus.document_words, corpus.document_nouns)
+        if fields:  # "What is the classification of the Albania document?"
+            answer = self._metadata(question, asked, mode, fields, doc_id, notes, timer, started)
             if answer is not None:
                 return answer
         if asked.carried_lookup is not None and asked.lookup is None:  # "that support" after "What does ¶20 say?"
@@ -204,8 +204,20 @@ class AnswerChain:
                 return self._read_one(question, asked, mode, judgement, notes, timer, started)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)
-            if record is not None and asked.answer_type != "lookup":  # "the cover note's document number"
+            # "Who signed the cover note?" asks something of the cover note, which it may not say
+            asks_in_it = (
+                asked.lookup.cover and asked.answer_type == "lookup" and any(t.weight >= 1.0 for t in asked.terms)
+            )
+            if record is not None and (asked.answer_type != "lookup" or asks_in_it):  # "the cover note's number"
                 judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None))
+                threshold = self.judge.parameters.threshold
+                if asks_in_it and not (judgement.relevant or _only_verbs_missing(judgement, threshold)):
+                    reading = _partial_reading(asked, [judgement], threshold)
+                    if reading is None:
+                        return _not_found(question, asked, mode, [], notes, timer, started)
+                    grounded = _verified(reading.extracts, notes)
+                    candidate = _candidate(record, 1.0, None, None, False, [])
+                    return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
                 return self._read_one(question, asked, mode, judgement, notes, timer, started)
             if record is not None:
                 grounded = [Grounded(s.text, record, s) for s in self.judge.corpus.sentences[record.key]]
@@ -266,18 +278,21 @@ class AnswerChain:
         return [replace(j, relevant=True) if j.record.key in confirmed else j for j in judged]
 
     def _metadata(
-        self, question: str, asked: Question, mode: AnswerMode, field: str, doc_id: str | None, notes: list[str],
-        timer: _Timer, started: float,
+        self, question: str, asked: Question, mode: AnswerMode, fields: list[str], doc_id: str | None,
+        notes: list[str], timer: _Timer, started: float,
     ) -> Answer | None:  # fmt: skip
-        """The cover-note line printing the field asked for, when the document has a cover note that prints it."""
+        """The cover-note lines printing the fields asked for, when the document has a cover note that prints them."""
         corpus = self.judge.corpus
         covers = [r for r in corpus.records if r.kind == "cover_note" and doc_id in (None, r.doc_id)]
-        lines = field_lines(field, covers[0], corpus.sentences[covers[0].key]) if len(covers) == 1 else []
+        if len(covers) != 1:
+            return None
+        cover = covers[0]
+        lines = [line for field in fields for line in field_lines(field, cover, corpus.sentences[cover.key])]
         if not lines:
             return None
-        notes.append(f"answered from the document's {field.replace('_', ' ')}")
-        grounded = [Grounded(line.text, covers[0], line) for line in lines]
-        candidate = _candidate(covers[0], 1.0, None, None, True, [])
+        notes.append("answered from the document's " + " and ".join(f.replace("_", " ") for f in fields))
+        grounded = [Grounded(line.text, cover, line) for line in dict.fromkeys(lines)]
+        candidate = _candidate(cover, 1.0, None, None, True, [])
         return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
 
     def _read_one(

@@ -25,15 +25,15 @@ FIELD_LABELS = {
 LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
 
 
-def asked_field(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> str | None:
-    """The one metadata field a question asks for when its only words are the field's label and words naming
-    a document ("Who is the partnership document addressed to?", "the date of the cover note")."""
+def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:
+    """The metadata fields a question asks for when its only words are the fields' labels and words naming a
+    document ("Who is the partnership document addressed to?", "reference numbers and date of the document")."""
     stems = [stem(w) for w in words(question.content) if w.isalpha() and not is_stop_word(w)]
-    fields = {LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS}
-    if len(fields) != 1 or any(s not in LABEL_FIELDS and s not in document_words for s in stems):
-        return None
+    fields = list(dict.fromkeys(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS))
+    if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems):
+        return []
     names_a_document = question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
-    return fields.pop() if names_a_document else None
+    return fields if names_a_document else []
 
 
 def printed_values(document: DocumentMeta, field: str) -> list[str]:

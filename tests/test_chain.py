@@ -248,6 +248,9 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     assert "LIMITE" in marking and "Limited" in marking  # the Council's marking and the EEAS's
     assert "15047/24" in answer("What's the partnership document's number?")
     assert chain.ask("What does the partnership document say about space?").citations[0].para_id == "2"
+    both = answer("Date and reference numbers of the Albania document?")
+    assert "6 November 2024" in both and "15047/24" in both
+    assert chain.ask("Which official initialled the cover note?").status != "answered"  # no line says so
 
 
 def test_a_yes_needs_the_manner_the_claim_states(chain: AnswerChain) -> None:
