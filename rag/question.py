@@ -42,6 +42,8 @@ PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
+# "every mention of X", "references to X": the places X is named (closed class, with the preposition each takes)
+MENTION_NOUNS = {"mention": "of", "mentions": "of", "reference": "to", "references": "to"}
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
@@ -107,7 +109,7 @@ class Question:
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
         located = self.asks_where == "part" or (self.asks_where == "where" and bool(documents))
-        parts = {stem(p) for p in DOCUMENT_PARTS} if located else set()  # "which paragraphs": the answer's kind
+        parts = {stem(p) for p in DOCUMENT_PARTS | MENTION_NOUNS.keys()} if located else set()  # "which paragraphs" …
         keep = lambda terms: tuple(  # noqa: E731
             t for t in terms if t.stem not in naming | parts and t.subject not in naming
         )
@@ -163,7 +165,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
-        set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
+        set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc) or _mention_part(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
@@ -517,6 +519,13 @@ def _asks_where(doc: Doc) -> Literal["", "where", "part"]:
         return "where"
     following = first.nbor(1) if first.i + 1 < len(doc) else first
     return "part" if stem(following.lower_) in {stem(p) for p in DOCUMENT_PARTS} else ""
+
+
+def _mention_part(doc: Doc) -> Literal["", "part"]:
+    """ "What are all the references to the UN?", "Any mention of space?": the places a thing is mentioned (not
+    "the EEAS reference of the partnership", a reference number)."""
+    asks = any(c.dep_ == "prep" and c.lower_ == MENTION_NOUNS.get(t.lower_) for t in doc for c in t.children)
+    return "part" if asks else ""
 
 
 def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:

@@ -306,6 +306,10 @@ def test_where_in_a_named_document_asks_for_every_place_the_topic_comes_up(spell
     assert where.located and [t.written for t in where.terms] == ["cyber", "come"]
     parts = understand("In which sections is hybrid warfare discussed?", [], speller).referring_to(set(), set())
     assert parts.located and "sections" not in [t.written for t in parts.terms]
+    mentions = understand("Are there any mentions of space?", [], speller).referring_to(set(), set())
+    assert mentions.located and [t.written for t in mentions.terms] == ["space"]
+    number = understand("What is the EEAS reference of the partnership?", [], speller).referring_to({"sdp"}, set())
+    assert not number.located  # a reference number, not the places something is referred to
 
 
 def test_a_sentence_that_only_asks_for_a_form_leaves_the_question_to_the_other(speller: SpellingCorrector) -> None:
