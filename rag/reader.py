@@ -115,7 +115,10 @@ def _requested(question: Question, ranked: list[Extract]) -> list[Extract]:
     firsts = [e for e in _firsts(ranked) if e.score >= ranked[0].score * LIST_KEEP_RATIO]
     order = firsts + own if question.bullets else own + firsts
     limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)
-    return _choose(list({id(e): e for e in order}.values()), limit, 0.0, MAX_LIST_WORDS)
+    chosen = _choose(list({id(e): e for e in order}.values()), limit, 0.0, MAX_LIST_WORDS)
+    if question.bullets:  # points of a briefing follow the document, as a reader checking them would
+        chosen.sort(key=lambda e: (e.record.doc_id, e.record.char_start, e.sentences[0].start))
+    return chosen
 
 
 def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:

@@ -215,6 +215,7 @@ def test_writing_asked_for_is_drawn_from_whole_paragraphs(chain: AnswerChain) ->
     assert [s.markers for s in note.sentences] == [["¶24"], ["¶24"]] and "Joint Action Plan" in note.answer
     bullets = chain.ask("Give me two bullets on cyber.")  # two points: one from each cyber paragraph
     assert _cited(bullets) == {"eu-albania-sdp#18", "eu-albania-sdp#19"}
+    assert [s.markers for s in bullets.sentences] == [["¶18"], ["¶19"]]  # in the document's order
 
 
 def test_a_document_is_named_by_a_generic_word_and_a_reported_claim_is_read_as_the_claim(chain: AnswerChain) -> None:
