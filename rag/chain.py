@@ -127,13 +127,12 @@ class AnswerChain:
         return DraftChecker(self.judge, self.speller, self.search).check(draft, doc_id)
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for: the language model, spelling list and vectors
-        (of the corpus words, sentences and paragraphs' words in context)."""
+        """Load what the first question would otherwise wait for: the language model, spelling list and vectors.
+        Paragraphs' words in context are left to the questions that widen to them: encoding every paragraph
+        here would make start-up grow like an ingest with the corpus."""
         judge = self.judge
         self.embedder.vectors(sorted(judge.corpus.vocabulary))
         self.embedder.vectors([s.text for group in judge.corpus.sentences.values() for s in group])
-        for record in judge.corpus.records:
-            self.embedder.word_vectors(record.text)
         self.ask("What does Albania commit to on cyber?")
 
     @property

@@ -15,7 +15,7 @@ The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test spl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +33,7 @@ WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a qu
 # Fitted on dev (650): widening with 0.5 / 0.55 / 0.6 scored 0.694 / 0.700 / 0.694 against 0.691 without, abstention
 # unchanged at 0.55 (the same matching in the answerability decision itself cost 0.05 abstention recall).
 CONTEXT_SIMILARITY = 0.55  # cosine of two words in context above which a paragraph says a question word otherwise
+WORD_VECTOR_CACHE = 2048  # texts whose words in context are kept (paragraphs and recent questions)
 PARTIAL_SHARE = 0.75  # a paragraph scoring this share of the threshold is on topic
 UNSEEN_WEIGHT = 0.5  # weight of a word no paragraph uses, as a share of the rarest corpus word's IDF
 
@@ -63,7 +64,9 @@ class Embedder(Encoder):
     def query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
-    @cache  # noqa: B019  # one Embedder per chain; its paragraphs' words are read for many questions
+    # Bounded: a long-running UI would otherwise keep every question's word vectors (about 30 KB each); the
+    # paragraphs a question widens to stay cached across questions within the bound.
+    @lru_cache(maxsize=WORD_VECTOR_CACHE)  # noqa: B019  # one Embedder per chain, kept for the chain's life
     def word_vectors(self, text: str) -> WordVectors:
         return self.encoder.word_vectors(text)
 
