@@ -286,11 +286,11 @@ class AnswerChain:
         if len(covers) != 1:
             return None
         cover = covers[0]
-        lines = [line for field in fields for line in field_lines(field, cover, corpus.sentences[cover.key])]
+        lines = field_lines(fields, cover, corpus.sentences[cover.key])
         if not lines:
             return None
         notes.append("answered from the document's " + " and ".join(f.replace("_", " ") for f in fields))
-        grounded = [Grounded(line.text, cover, line) for line in dict.fromkeys(lines)]
+        grounded = [Grounded(line.text, cover, line) for line in lines]
         candidate = _candidate(cover, 1.0, None, None, True, [])
         return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
 

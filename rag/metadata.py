@@ -50,11 +50,11 @@ def printed_values(document: DocumentMeta, field: str) -> list[str]:
     return [value] if value else []
 
 
-def field_lines(field: str, cover: ParagraphRecord, lines: list[Sentence]) -> list[Sentence]:
-    """The cover-note lines that print the field's values, one per value, a labelled one ("EEAS Reference: …")
+def field_lines(fields: list[str], cover: ParagraphRecord, lines: list[Sentence]) -> list[Sentence]:
+    """The cover-note lines that print the fields' values, one per value, a labelled one ("EEAS Reference: …")
     where the value is printed twice."""
     found = []
-    for value in printed_values(cover.document, field):
+    for value in (v for field in fields for v in printed_values(cover.document, field)):
         printing = [line for line in lines if value in line.text]
         if printing:
             found.append(max(printing, key=lambda line: ":" in line.text.split(value)[0]))

@@ -44,6 +44,8 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
 # "every mention of X", "references to X": the places X is named (closed class, with the preposition each takes)
 MENTION_NOUNS = {"mention": "of", "mentions": "of", "reference": "to", "references": "to"}
+DOCUMENT_PART_STEMS = frozenset(stem(p) for p in DOCUMENT_PARTS)
+PLACE_IN_TEXT_STEMS = DOCUMENT_PART_STEMS | {stem(n) for n in MENTION_NOUNS}  # the answer's kind, not its topic
 VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say", "plan")
 PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
@@ -109,7 +111,7 @@ class Question:
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
         located = self.asks_where == "part" or (self.asks_where == "where" and bool(documents))
-        parts = {stem(p) for p in DOCUMENT_PARTS | MENTION_NOUNS.keys()} if located else set()  # "which paragraphs" …
+        parts = PLACE_IN_TEXT_STEMS if located else frozenset()  # "which paragraphs", "references to"
         keep = lambda terms: tuple(  # noqa: E731
             t for t in terms if t.stem not in naming | parts and t.subject not in naming
         )
@@ -165,7 +167,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
-        set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc) or _mention_part(content_doc),
+        set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
@@ -510,22 +512,18 @@ def _interrogative(token: Token) -> bool:
 
 
 def _asks_where(doc: Doc) -> Literal["", "where", "part"]:
-    """Whether the question asks where something is in the text: its first question word is "where", or asks
-    which parts of the text ("Which paragraphs mention the UN?")."""
+    """Whether the question asks where something is in the text: its first question word is "where" ("where"),
+    or it asks which parts of the text ("Which paragraphs mention the UN?") or for the mentions of a thing
+    ("What are all the references to the UN?", "Any mention of space?"; not "the EEAS reference of the
+    partnership", a reference number): "part"."""
     first = next((t for t in doc if _interrogative(t)), None)
-    if first is None:
-        return ""
-    if first.lower_ == "where":
+    if first is not None and first.lower_ == "where":
         return "where"
-    following = first.nbor(1) if first.i + 1 < len(doc) else first
-    return "part" if stem(following.lower_) in {stem(p) for p in DOCUMENT_PARTS} else ""
-
-
-def _mention_part(doc: Doc) -> Literal["", "part"]:
-    """ "What are all the references to the UN?", "Any mention of space?": the places a thing is mentioned (not
-    "the EEAS reference of the partnership", a reference number)."""
-    asks = any(c.dep_ == "prep" and c.lower_ == MENTION_NOUNS.get(t.lower_) for t in doc for c in t.children)
-    return "part" if asks else ""
+    following = first.nbor(1) if first is not None and first.i + 1 < len(doc) else first
+    if following is not None and stem(following.lower_) in DOCUMENT_PART_STEMS:
+        return "part"
+    mentions = any(c.dep_ == "prep" and c.lower_ == MENTION_NOUNS.get(t.lower_) for t in doc for c in t.children)
+    return "part" if mentions else ""
 
 
 def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:

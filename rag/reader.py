@@ -287,7 +287,7 @@ def _manner_unsaid(question: Question, text: str) -> bool:
         t.lower_ for t in parse(question.content)
         if t.pos_ == "ADV" and t.dep_ == "advmod" and t.head.tag_ in ("VBN", "JJ") and t.lower_.endswith("ly")
         and len(t.lower_) > 4 and not frequencies(t.text)
-    ]  # fmt: skip
+    ]  # fmt: skip  # an -ly adverb of five letters or more: "fully", not "only" (no adjective "on")
     return any(not any(w.startswith(adverb[:-2]) for w in said) for adverb in manner)
 
 
