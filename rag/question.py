@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from rag.nlp import NAMED_THING_LABELS, english, parse
+from rag.nlp import NAMED_THING_LABELS, english, governed_place, parse
 from rag.text import CARDINALS, ORDINALS, frequencies, name_parts, stem, words
 
 if TYPE_CHECKING:
@@ -282,8 +282,9 @@ def _one_name(first: Token, conjuncts: list[Token]) -> bool:
 
 
 def _with_acronyms(content: str, names: tuple[str, ...]) -> str:
-    """ "United Nations" is also searched as "UN", the form many paragraphs use after the first mention."""
-    acronyms = []
+    """ "United Nations" is also searched as "UN", the form many paragraphs use after the first mention; a
+    capital asked about as its country ("Tirana") also as the country."""
+    acronyms = [name for name in names if name not in content]
     for name in names:
         capitalised = [p for p in name_parts(name) if p[:1].isupper()]
         if len(capitalised) > 1 and len(capitalised) == len(name.split()):
@@ -345,7 +346,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     root = sentence.root
     if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
         topic = [c for c in root.subtree if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS][:1]
-        return [t for c in topic for t in c.subtree if t is not c] if topic else tokens
+        return _without_purpose([t for c in topic for t in c.subtree if t is not c]) if topic else tokens
     if not _is_request(root):
         return tokens
     clause = next(
@@ -371,17 +372,22 @@ def _content_tokens(doc: Doc) -> list[Token]:
         or kept[0].is_punct
     ):  # "a summary of X": the artefact's own preposition goes with it
         kept = kept[1:]
+    kept = _without_purpose(kept)
     return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
 
 
 def _without_purpose(tokens: list[Token]) -> list[Token]:
-    """ "… says about cyber, for the minister's briefing": a closing "for" phrase set off by a comma says whom
-    the request is for, whatever the parser attached it to."""
+    """A request's closing "for" phrase says whom or what the text is for, whatever the parser attached it to:
+    "… about cyber, for the minister's briefing", "points on arms control for the CONOP working party". Without
+    a comma it stays when it names the thing itself ("lines on EU support for Ukraine")."""
     for position, token in enumerate(tokens[1:-1], start=1):
         inside = {t.i for t in token.subtree}
         closing = all(t.i in inside or t.is_punct for t in tokens[position + 1 :])
-        if tokens[position - 1].text == "," and token.lower_ == "for" and token.dep_ == "prep" and closing:
-            return tokens[: position - 1]
+        if token.lower_ != "for" or token.dep_ != "prep" or not closing or _kept_preps(token):
+            continue  # "a paragraph for the steering note on PESCO": the topic is inside
+        objects = [c for c in token.children if c.dep_ == "pobj"]
+        if tokens[position - 1].text == "," or (objects and objects[0].pos_ != "PROPN"):
+            return tokens[: position - (tokens[position - 1].text == ",")]
     return tokens
 
 
@@ -596,7 +602,7 @@ def _names(doc: Doc) -> tuple[str, ...]:
     # An entity counts only when the user wrote part of it capitalised: on lower-case chat text the
     # recogniser tags word runs ("btw eu n albania") that name nothing.
     entities = [e for e in doc.ents if e.label_ in NAMED_THING_LABELS and any(t.text[:1].isupper() for t in e)]
-    names = [ent.text for ent in entities]
+    names = [governed_place(ent) or ent.text for ent in entities]
     covered = {t.i for ent in entities for t in ent}
     for token in doc:
         if token.i in covered:
@@ -612,7 +618,8 @@ def _names(doc: Doc) -> tuple[str, ...]:
 
 def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
     """Content words other than the names, which the relevance judge checks on their own."""
-    name_stems = {stem(part) for name in names for part in name_parts(name)}
+    written = [e.text for e in doc.ents if governed_place(e)]  # "Tirana", asked about as "Albania"
+    name_stems = {stem(part) for name in (*names, *written) for part in name_parts(name)}
     terms: dict[str, Term] = {}
     for token in doc:
         stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"

@@ -266,6 +266,9 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS and not _says_it_is(t)
     }  # fmt: skip
     unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
+    if unsaid_verbs:  # "offer Albania rapid response assistance" is said by "support … rapid response assistance"
+        said_otherwise = judge.said_in_context(question, tuple(unsaid_verbs), best.record)
+        unsaid_verbs = [t for t in unsaid_verbs if t.stem not in said_otherwise]
     if unsaid_verbs and not confirmed:  # "commit the EU to fund …?" is not answered yes by "will support"
         return Reading("partial", [best], missing=("whether",))
     if _manner_unsaid(question, best.text):  # "fully aligned?" is not answered yes by "progressively align"
@@ -407,19 +410,29 @@ def _contradicts(question: Question, extract: Extract) -> bool:
     figures = set(question.figures)
     if figures and not figures <= numbers(text) and numbers(text) - {extract.record.para_id}:
         return True  # "adopted in 2024?" against "adopted in 2022"
-    lowered = text.lower()
+    lowered, asked = text.lower(), question.content.lower()
     for term in question.terms:
         word = term.written.lower()
-        if re.search(rf"\bnon-?\s*{re.escape(word)}", lowered) and not re.search(rf"(?<!non-)\b{word}", lowered):
+        negative = rf"\bnon-?\s*{re.escape(word)}"
+        if re.search(negative, asked) or not re.search(negative, lowered):
+            continue  # "a non-binding instrument?" claims the negative itself
+        if not re.search(rf"(?<!non-)\b{word}", lowered):
             return True  # "binding?" against "Non-Binding"
     subject_names = proper_names(f"x {question.subject}") if question.subject else set()
-    if subject_names:  # "Does Albania support the EU?" against "The EU will support Albania": roles swapped
+    if subject_names and _acts(question):  # "Does Albania support the EU?" against "The EU will support Albania"
         actor = _actor(extract.sentences[-1].text)
         others = {n.lower() for n in question.names} - {n.lower() for n in subject_names}
         if actor is not None and not any(n.lower() in actor.lower() for n in subject_names):
             acting = {n.lower() for n in proper_names(f"x {actor}")}
             return any(n.lower() in lowered for n in subject_names) and bool(acting & others)
     return False
+
+
+def _acts(question: Question) -> bool:
+    """Roles can be swapped unless the question describes its subject in the passive ("Is EULEX presented as the
+    largest mission?"), which a sentence naming the EU first can still say."""
+    root, _ = _root_and_subject(parse(question.content))
+    return root is not None and not _says_it_is(root) and not any(c.dep_ == "auxpass" for c in root.children)
 
 
 def _actor(text: str) -> str | None:

@@ -14,7 +14,7 @@ The constants are fitted on dev (`scripts/calibrate_relevance.py`); the test spl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -158,9 +158,22 @@ class Judge:
         to ¶13's "military" (0.55) as "soldiers" is (0.62), and abstention recall on dev fell from 0.97 to 0.92."""
         if not any(j.relevant for j in judged):
             return judged
-        return [j if j.relevant else self.judge(question, j.hit, in_context=True) for j in judged]
+        widened = [j if j.relevant else self.judge(question, j.hit, in_context=True) for j in judged]
+        return self._with_siblings(question, widened) if question.wants_list else widened
 
-    def _in_context(self, question: Question, terms: tuple[Term, ...], record: ParagraphRecord) -> set[str]:
+    def _with_siblings(self, question: Question, judged: list[Judgement]) -> list[Judgement]:
+        """A request for points on a topic ("a paragraph on the cyber commitments") is answered by the whole
+        section the document gives it: an on-topic paragraph under the same heading as an answering one joins."""
+        sections = {(j.record.doc_id, tuple(j.record.section)) for j in judged if j.relevant and j.record.section}
+        floor = self.parameters.threshold * PARTIAL_SHARE
+        return [
+            replace(j, relevant=True)
+            if not j.relevant and not j.missing_names and j.score >= floor
+            and (j.record.doc_id, tuple(j.record.section)) in sections else j
+            for j in judged
+        ]  # fmt: skip
+
+    def said_in_context(self, question: Question, terms: tuple[Term, ...], record: ParagraphRecord) -> set[str]:
         """The stems of the question's words that some word of the paragraph is close to, both read in context."""
         asked_words, asked = self.embedder.word_vectors(question.content)
         written = {w.lower(): i for i, w in enumerate(asked_words)}
@@ -188,7 +201,7 @@ class Judge:
         for terms in question.readings(with_names=only_names):
             matches = self.term_matches(terms, key)
             if in_context:
-                matches |= dict.fromkeys(self._in_context(question, terms, hit.record), 1.0)
+                matches |= dict.fromkeys(self.said_in_context(question, terms, hit.record), 1.0)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)
             by_meaning = tuple(t for t in terms if 0.0 < matches.get(t.stem, 0.0) < 1.0)
             readings.append((self.coverage(terms, matches), missing, by_meaning))

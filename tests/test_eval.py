@@ -90,7 +90,7 @@ def test_regression_gate_extractive_mode_on_dev(chain: AnswerChain, tmp_path) ->
 
 
 # Regression floors a little under the measured dev figures (README); issue 10's targets are higher and still open.
-GATE = {"strict_score": 0.64, "false_refusal_rate": 0.27, "abstention_recall": 0.93, "citation_precision": 0.78}
+GATE = {"strict_score": 0.62, "false_refusal_rate": 0.28, "abstention_recall": 0.93, "citation_precision": 0.76}
 
 
 @pytest.mark.parametrize("split", SPLITS)
