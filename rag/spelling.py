@@ -15,11 +15,12 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
 
-from rag.text import stem
+from rag.text import ORDINALS, stem
 
 MIN_LENGTH = 3
 LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
 WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+DIGIT_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
 class SpellingCorrector:
@@ -70,9 +71,23 @@ class SpellingCorrector:
             longer = [w for w in self.corpus if w.startswith(word) and len(w) > len(word)]
             if longer:
                 return max(longer, key=lambda w: (self.corpus[w], -len(w)))
+            contracted = [w for w in self.corpus if len(w) > len(word) and _contraction_of(word, w)]
+            if contracted:  # letters dropped from inside a corpus word ("agrmt" → "agreement", "missn" → "mission")
+                return max(contracted, key=lambda w: (self.corpus[w], -len(w)))
         if len(word) < 5:  # one edit away from a short word is too many words ("btw" → "bow")
             return word
         return self.english.correction(word) or word
 
     def correct(self, text: str) -> str:
+        """Also writes ordinals as the documents do ("1st ever mission" → "first ever mission"), so a figure "1st"
+        is not taken for a number the paragraph lacks."""
+        text = DIGIT_ORDINAL.sub(lambda match: ORDINALS[int(match.group(1)) - 1], text)
         return WORD.sub(lambda match: self.correct_word(match.group(0)), text)
+
+
+def _contraction_of(short: str, word: str) -> bool:
+    """A contraction keeps a word's first and last letters and some of those between, in order."""
+    if short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    letters = iter(word[1:-1])
+    return all(letter in letters for letter in short[1:-1])
