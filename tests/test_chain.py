@@ -231,6 +231,12 @@ def test_once_a_paragraph_answers_others_that_word_the_question_otherwise_join_i
     assert chain.ask("What is the partnership's budget for cyber support?").status != "answered"
 
 
+def test_a_request_for_points_takes_the_section_of_an_answering_paragraph(chain: AnswerChain) -> None:
+    commitments = chain.ask("I need a short paragraph on the cyber cooperation commitments for the desk officer.")
+    assert {"eu-albania-sdp#18", "eu-albania-sdp#19"} <= _cited(commitments)  # both under "Cyber issues"
+    assert chain.ask("When was the cyber dialogue first held?").status != "answered"
+
+
 def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
     choice = chain.ask("Is EULEX Kosovo civilian or military?")
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
@@ -269,6 +275,11 @@ def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_parag
     assert unsaid.status == "partial" and unsaid.yes_no is None
     other_verb = chain.ask("Does the partnership commit the EU to fund Albania's armed forces?")  # ¶20: "support"
     assert other_verb.yes_no is None
+    # ¶19: "The EU will further support Albania's efforts to strengthen cyber resilience"
+    assert chain.ask("Does the EU undertake to help Albania strengthen its cyber resilience?").yes_no == "yes"
+    assert chain.ask("Does Albania undertake to help the EU strengthen its cyber resilience?").yes_no != "yes"
+    # WB p4 names the EU first and EULEX in a dash; a passive claim about EULEX is not a swap of roles
+    assert chain.ask("Is EULEX Kosovo presented as the Union's largest civilian mission?").yes_no == "yes"
 
 
 def test_a_request_gets_the_number_of_points_it_asks_for_and_a_phrase_of_the_documents_stays_whole(

@@ -331,3 +331,25 @@ def test_a_choice_between_two_predicates_is_not_a_yes_no_question(speller: Spell
     assert understand("Are they only observers, or do they contribute?", [], speller).answer_type == "general"
     assert understand("is albania in nato or not", [], speller).answer_type == "yes_no"
     assert understand("Does the partnership cover cyber or space?", [], speller).answer_type == "yes_no"
+
+
+def test_a_requests_closing_for_phrase_says_whom_it_is_for_unless_it_names_a_thing(speller) -> None:
+    asked = "Three quick points on cyber cooperation with Albania for the CONOP working party."
+    audience = understand(asked, [], speller)
+    assert audience.names == ("Albania",) and {t.written for t in audience.terms} == {"cyber", "cooperation"}
+    named = understand("Give me lines on EU support for Ukraine", [], speller)
+    assert "Ukraine" in named.names
+    inside = understand("Put together a paragraph for the steering note on PESCO and defence prospects", [], speller)
+    assert "PESCO" in inside.names  # the topic is inside the "for" phrase
+
+
+def test_a_capital_used_for_its_government_is_asked_about_as_its_country(speller) -> None:
+    acting = understand("What will Tirana do together with Kyiv?", [], speller)
+    assert acting.names == ("Albania", "Ukraine") and not acting.terms and "Albania" in acting.search_text
+    assert understand("How is Moscow's invasion described?", [], speller).names == ("Russia",)
+    assert "Tirana" in understand("Will the dialogue be held in Tirana?", [], speller).names  # the place itself
+
+
+def test_contractions_and_digit_ordinals_are_written_out(speller) -> None:
+    assert speller.correct("ecnmy and scrty") == "economy and security"  # first and last letters kept
+    assert speller.correct("the 1st and 3rd threats") == "the first and third threats"
