@@ -101,6 +101,7 @@ class Question:
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
     set_heads: tuple[str, ...] = ()  # stems of heads of phrases naming a set ("both documents", "each document")
     coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
+    joint_names: tuple[str, ...] = ()  # stems of names coordinated as topics ("cyber, defence and FIMI"), not actors
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
@@ -167,6 +168,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
+        joint_names=_joint_names(content_doc),
         set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
@@ -306,7 +308,35 @@ def _coordinated(doc: Doc) -> tuple[str, ...]:
     nouns = [t for t in doc if t.pos_ in ("NOUN", "PROPN")]
     siblings = [t for t in nouns if any(o is not t and (o.head, o.dep_) == (t.head, t.dep_) for o in nouns)]
     joined = [t for t in doc if t.dep_ == "conj" or any(c.dep_ == "conj" for c in t.children)] + siblings
+    joined += [o for t in joined if t.pos_ == "ADP" for o in _objects(t)]  # "on X and on Y"
     return tuple(dict.fromkeys(stem(t.text) for t in joined if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ")))
+
+
+def _joint_names(doc: Doc) -> tuple[str, ...]:
+    """Names joined by a conjunction as topics ("across cyber, defence and FIMI", "the SA Council and the
+    Dialogue"): each may have its own paragraph. Joint actors ("Will Serbia and Albania …") act together."""
+    joined = []
+    for first in doc:
+        conjuncts = _conjuncts(first)
+        if first.dep_ == "conj" or not conjuncts or first.dep_ in ("nsubj", "nsubjpass"):
+            continue
+        items = [o for t in (first, *conjuncts) for o in ([t] if t.pos_ != "ADP" else _objects(t))]  # "on X and on Y"
+        named = [t for t in items if t.pos_ == "PROPN" or t.text.isupper()]
+        entity_of = {t.i: e.start for e in doc.ents for t in e}
+        inside = [entity_of.get(t.i) for t in named]
+        if first.head.pos_ == "PROPN" or (len(set(inside)) < len(inside) and None not in inside):
+            continue  # conjuncts inside one name: "the Security and Defence Partnership", "Women, Peace and Security"
+        joined += [stem(t.text) for t in named]
+    return tuple(dict.fromkeys(joined))
+
+
+def _objects(preposition: Token) -> list[Token]:
+    return [c for c in preposition.children if c.dep_ == "pobj"]
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    """The words coordinated with this one, in order ("cyber, defence and FIMI" from "cyber")."""
+    return [t for c in token.children if c.dep_ == "conj" for t in (c, *_conjuncts(c))]
 
 
 def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:

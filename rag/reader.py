@@ -17,7 +17,18 @@ from rag.nlp import english, parse
 from rag.question import Question, Term, entity_kind, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
-from rag.text import CARDINALS, ORDINALS, Sentence, all_stems, frequencies, numbers, proper_names, stem, words
+from rag.text import (
+    CARDINALS,
+    ORDINALS,
+    Sentence,
+    all_stems,
+    frequencies,
+    name_parts,
+    numbers,
+    proper_names,
+    stem,
+    words,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -88,7 +99,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         firsts = _firsts([c for c in candidates if judge.mentions(question, c.record.key, c.text)])
         floor = firsts[0].score * LIST_KEEP_RATIO if firsts else 0.0
         ranked = firsts + [c for c in candidates if c not in firsts and c.score >= floor]
-        return Reading("answered", _choose(ranked, MAX_LIST_SENTENCES, 0.0, MAX_LIST_WORDS))
+        chosen = _choose(ranked, MAX_LIST_SENTENCES, 0.0, MAX_LIST_WORDS)
+        return Reading("answered", _cover_rest(question, chosen, candidates, judged, judge))
     if question.requested and question.answer_type == "general" and candidates:
         chosen = _requested(question, candidates)
     elif question.wants_list:
@@ -163,7 +175,11 @@ def _cover_rest(
     """A question over several things ("Russia's war and the support for Ukraine") is answered by several
     paragraphs: while a word of the question is in no quoted sentence, quote the best-ranked sentence that
     holds it, from a relevant paragraph or from one near the threshold whose missing names the answer holds."""
-    topic = tuple(t for t in question.terms if t.weight >= 1.0 and t.stem in question.coordinated)
+    joint = set(question.joint_names)
+    topic = tuple(t for t in question.terms if t.weight >= 1.0 and t.stem in question.coordinated) + tuple(
+        Term(name.lower(), name, 1.0, is_name=True) for name in question.names
+        if {stem(p) for p in name_parts(name)} & joint
+    )  # fmt: skip
     if not topic or not chosen:
         return chosen
     lacking = {j.record.key: j.missing_names for j in judged}
@@ -173,7 +189,10 @@ def _cover_rest(
     chosen = list(chosen)
     limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)
     while len(chosen) < limit:
-        covered = {k for e in chosen for k, v in judge.term_matches(topic, e.record.key, e.text).items() if v}
+        # what the quoted sentences say themselves: "defence" in the partnership's title is not its defence point
+        covered = {
+            k for e in chosen for k, v in judge.term_matches(topic, e.record.key, e.text, with_title=False).items() if v
+        }  # fmt: skip
         open_terms = [t for t in topic if t.stem not in covered]
         if not open_terms:
             break
@@ -182,7 +201,7 @@ def _cover_rest(
             (e for e in ranked if not {(e.record.key, s.start) for s in e.sentences} & quoted
              and len(words(e.text)) <= budget
              and all(any(n.lower() in c.text.lower() for c in chosen) for n in lacking.get(e.record.key, ()))
-             and any(judge.term_matches(tuple(open_terms), e.record.key, e.text).get(t.stem) for t in open_terms)),
+             and any(judge.term_matches(tuple(open_terms), e.record.key, e.text, False).values())),
             None,
         )  # fmt: skip
         if extra is None:

@@ -95,13 +95,17 @@ class Judge:
         self.parameters = parameters or RelevanceParameters()
         self._kinds: dict[str, set[str]] = {}
 
-    def term_matches(self, terms: tuple[Term, ...], key: str, text: str | None = None) -> dict[str, float]:
-        """Each term's match in a paragraph (or in `text`, one of its sentences): 1 for the word itself, else
-        its best cosine to one of the text's words when above WORD_SIMILARITY, else 0."""
+    def term_matches(
+        self, terms: tuple[Term, ...], key: str, text: str | None = None, with_title: bool = True
+    ) -> dict[str, float]:
+        """Each term's match in a paragraph (or in `text`, one of its sentences, read with its document's title
+        unless `with_title` is false): 1 for the word itself, else its best cosine to one of the text's words
+        when above WORD_SIMILARITY, else 0."""
         if text is None:
             stems, paragraph_words = self.corpus.stems[key], self.corpus.words[key]
         else:
-            stems = all_stems(text) | self.corpus.document_stems[self.corpus.doc_of[key]]
+            title = self.corpus.document_stems[self.corpus.doc_of[key]] if with_title else set()
+            stems = all_stems(text) | title
             paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
         matches = {t.stem: float(name_in(t.written, stems)) for t in terms if t.is_name}
         matches |= {t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)}
@@ -138,7 +142,17 @@ class Judge:
                 continue
             if not name_in(name, own_document if self.corpus.names_a_document(name) else stems):
                 missing.append(name)
+        joint = [n for n in missing if self._joint_name(question, n)]
+        if joint and any(s in stems for s in question.coordinated) and question.answer_type != "yes_no":
+            missing = [n for n in missing if n not in joint]  # "… across cyber, defence and FIMI": one each
         return tuple(missing)
+
+    def _joint_name(self, question: Question, name: str) -> bool:
+        """A name coordinated with other things asked about ("cyber, defence and FIMI") that some paragraph holds:
+        each paragraph answers for its own conjunct. A name no paragraph holds stays missing everywhere."""
+        return any(stem(p) in question.joint_names for p in name_parts(name)) and any(
+            name_in(name, stems) for stems in self.corpus.stems.values()
+        )
 
     def entity_kinds(self, record: ParagraphRecord) -> set[str]:
         """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""

@@ -149,6 +149,9 @@ def name_matches(name: str, text_stems: set[str]) -> bool:
     )
 
 
+NAME_JOINERS = ("and", "of", "for")  # lower-case words inside a name that its initials skip
+
+
 def all_stems(text: str) -> set[str]:
     """Stems of every word, of the parts of hyphenated words ("Counter-terrorism"), and the
     initials of runs of capitalised words ("United Nations" → "un"), so names match either form."""
@@ -156,10 +159,13 @@ def all_stems(text: str) -> set[str]:
     found = {stem(w) for w in tokens}
     found |= {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}
     run: list[str] = []
-    for token in [*tokens, "."]:
+    padded = [*tokens, "."]
+    for position, token in enumerate(padded):
         if token[:1].isupper() and token.lower() not in _stopwords():
             run.append(token[0].lower())
             continue
+        if run and token in NAME_JOINERS and padded[position + 1][:1].isupper():
+            continue  # "Security and Defence Partnership" → "sdp", "Women, Peace and Security" → "wps"
         for start in range(len(run)):
             for end in range(start + 2, len(run) + 1):
                 found.add("".join(run[start:end]))

@@ -237,6 +237,16 @@ def test_a_request_for_points_takes_the_section_of_an_answering_paragraph(chain:
     assert chain.ask("When was the cyber dialogue first held?").status != "answered"
 
 
+def test_names_asked_about_together_are_each_answered_from_their_own_paragraph(chain: AnswerChain) -> None:
+    both = chain.ask(
+        "Where does the partnership say the EU and Albania exchange good practices on WPS and on cultural heritage?"
+    )
+    assert {"eu-albania-sdp#29", "eu-albania-sdp#30"} <= _cited(both)  # WPS is ¶29's name, cultural heritage ¶30's
+    assert (
+        chain.ask("What will the EU do on cyber with Albania and Moldova?").status != "answered"
+    )  # no paragraph names Moldova
+
+
 def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
     choice = chain.ask("Is EULEX Kosovo civilian or military?")
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)

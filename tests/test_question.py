@@ -353,3 +353,21 @@ def test_a_capital_used_for_its_government_is_asked_about_as_its_country(speller
 def test_contractions_and_digit_ordinals_are_written_out(speller) -> None:
     assert speller.correct("ecnmy and scrty") == "economy and security"  # first and last letters kept
     assert speller.correct("the 1st and 3rd threats") == "the first and third threats"
+
+
+def test_names_coordinated_as_topics_may_each_have_their_own_paragraph(speller) -> None:
+    assert "fimi" in understand("What support is promised across cyber, defence and FIMI?", [], speller).joint_names
+    assert (
+        "wps"
+        in understand("Where are good practices exchanged on WPS and on cultural heritage?", [], speller).joint_names
+    )
+    assert understand("Will Serbia and Albania cooperate on cyber?", [], speller).joint_names == ()  # joint actors
+    assert understand("What does the Security and Defence Dialogue discuss?", [], speller).joint_names == ()  # one name
+
+
+def test_initials_of_a_name_skip_its_joining_words() -> None:
+    from rag.text import all_stems
+
+    assert {"wps", "sdp", "epf"} <= all_stems(
+        "Women, Peace and Security; Security and Defence Partnership; European Peace Facility"
+    )
