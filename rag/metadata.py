@@ -13,13 +13,13 @@ from datetime import date
 
 from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
-from rag.text import Sentence, is_stop_word, stem, words
+from rag.text import Sentence, is_stop_word, name_parts, stem, words
 
 FIELD_LABELS = {
-    "date": ("date", "dated"),
+    "date": ("date", "dated", "when"),
     "references": ("number", "reference"),
     "distribution_markings": ("marking", "classification", "classified", "distribution", "handling"),
-    "sender": ("sender", "sent", "author", "authored"),
+    "sender": ("sender", "sent", "author", "authored", "from"),  # "from": the cover note's own label
     "recipients": ("recipient", "recipients", "addressee", "addressed"),
 }
 LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
@@ -28,9 +28,12 @@ LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for 
 def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:
     """The metadata fields a question asks for when its only words are the fields' labels and words naming a
     document ("Who is the partnership document addressed to?", "reference numbers and date of the document")."""
-    stems = [stem(w) for w in words(question.content) if w.isalpha() and not is_stop_word(w)]
+    parts = [p for w in words(question.content) for p in name_parts(w) if p.isalpha()]  # "EU-Kosovo": both
+    stems = [stem(p) for p in parts if not is_stop_word(p) or stem(p) in LABEL_FIELDS]
     fields = list(dict.fromkeys(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS))
-    if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems):
+    topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
+    topic |= {stem(part) for name in question.names for part in name_parts(name)}
+    if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):
         return []
     names_a_document = question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
     return fields if names_a_document else []

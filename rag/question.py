@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 Mood = Literal["past", "present", "future", "possible"]
 AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "lookup", "general"]
 # Closed grammatical classes of English, not words taken from questions.
+NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
@@ -343,7 +344,14 @@ def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:
     def parts(chunk) -> list[str]:
         return [stem(p) for t in chunk if not t.is_punct for p in re.split(r"[-/–]", t.text) if p]
 
-    return tuple((stem(chunk.root.text), *parts(chunk)) for chunk in doc.noun_chunks)
+    chunks = [(stem(chunk.root.text), *parts(chunk)) for chunk in doc.noun_chunks]
+    # Runs of nouns and adjectives read off the surface as well: on lower-case chat the parser splits "the albania
+    # doc" into "the albania" and "doc", and the run still says which document is meant.
+    runs = [list(run) for nominal, run in itertools.groupby(doc, key=lambda t: t.pos_ in NOMINAL_POS) if nominal]
+    spans = [range(chunk.start, chunk.end) for chunk in doc.noun_chunks]
+    split = [run for run in runs if len(run) > 1 and not any(run[0].i in c and run[-1].i in c for c in spans)]
+    chunks += [(stem(run[-1].text), *parts(run)) for run in split]
+    return tuple(dict.fromkeys(chunks))
 
 
 def _text(tokens: list[Token]) -> str:

@@ -268,6 +268,11 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     both = answer("Date and reference numbers of the Albania document?")
     assert "6 November 2024" in both and "15047/24" in both
     assert chain.ask("Which official initialled the cover note?").status != "answered"  # no line says so
+    # chat: a document named in lower case, its "From:" label, words that are not what is asked about
+    assert "European External Action Service" in answer("who is the albania doc from")
+    assert "Delegations" in answer("who's the albania doc actually addressed to lol")
+    assert chain.ask("When was the EU-Kosovo Security and Defence Partnership signed?").status != "answered"
+    assert "eu-albania-sdp#24" in _cited(chain.ask("terrorism stuff in the albania doc?"))
 
 
 def test_a_yes_needs_the_manner_the_claim_states(chain: AnswerChain) -> None:
