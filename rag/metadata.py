@@ -35,7 +35,10 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
     if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):
         return []
-    names_a_document = question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
+    names_a_document = (
+        question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
+        or (question.carried_lookup is not None and question.carried_lookup.cover)  # "And who is it addressed to?"
+    )  # fmt: skip
     return fields if names_a_document else []
 
 

@@ -273,6 +273,8 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     assert "Delegations" in answer("who's the albania doc actually addressed to lol")
     assert chain.ask("When was the EU-Kosovo Security and Defence Partnership signed?").status != "answered"
     assert "eu-albania-sdp#24" in _cited(chain.ask("terrorism stuff in the albania doc?"))
+    follow_up = chain.ask("And who is it addressed to?", history=[("Who is the cover note from?", "")])
+    assert "Delegations" in follow_up.answer and _cited(follow_up) == {"eu-albania-sdp#cover"}
 
 
 def test_a_yes_needs_the_manner_the_claim_states(chain: AnswerChain) -> None:
