@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import english, parse
-from rag.question import Question, Term, entity_kind, mood, slot_preposition
+from rag.question import POSSIBILITY_WORDS, Question, Term, entity_kind, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import (
@@ -267,7 +267,7 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
     filled = _slot_filled(question, best.text)
-    if filled is False or _contradicts(question, best) or _other_frequency(question, best):
+    if filled is False or _contradicts(question, best, judge) or _other_frequency(question, best):
         return Reading("answered", [best], yes_no="no")
     if not question.slots and _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
@@ -278,6 +278,8 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         t.written for t in own if t.weight >= 1.0 and not matches.get(t.stem) and t.stem not in slot_names
     )
     if missing_nouns or (question.periods and not set(question.periods) & frequencies(best.text).keys()):
+        return Reading("partial", [best], missing=("whether",))
+    if counted and best not in agreeing:  # "the very first mission?" is not confirmed by a sentence without "first"
         return Reading("partial", [best], missing=("whether",))
     confirmed = filled or question.periods or question.figures  # the detail asked is what the sentence settles
     predicates = {
@@ -424,7 +426,10 @@ def _firm_enough(asked: str, sentence: str) -> bool:
     return not (asked == "past" and said == "future")
 
 
-def _contradicts(question: Question, extract: Extract) -> bool:
+QUALIFIER_DEPS = ("amod", "compound", "poss", "nmod")
+
+
+def _contradicts(question: Question, extract: Extract, judge: Judge) -> bool:
     text = extract.text
     figures = set(question.figures)
     if figures and not figures <= numbers(text) and numbers(text) - {extract.record.para_id}:
@@ -437,6 +442,8 @@ def _contradicts(question: Question, extract: Extract) -> bool:
             continue  # "a non-binding instrument?" claims the negative itself
         if not re.search(rf"(?<!non-)\b{word}", lowered):
             return True  # "binding?" against "Non-Binding"
+    if _other_modifier(question, extract, judge):
+        return True  # "held at ministerial level?" against "at Directors' level"
     subject_names = proper_names(f"x {question.subject}") if question.subject else set()
     if subject_names and _acts(question):  # "Does Albania support the EU?" against "The EU will support Albania"
         actor = _actor(extract.sentences[-1].text)
@@ -444,6 +451,28 @@ def _contradicts(question: Question, extract: Extract) -> bool:
         if actor is not None and not any(n.lower() in actor.lower() for n in subject_names):
             acting = {n.lower() for n in proper_names(f"x {actor}")}
             return any(n.lower() in lowered for n in subject_names) and bool(acting & others)
+    return False
+
+
+def _other_modifier(question: Question, extract: Extract, judge: Judge) -> bool:
+    """The claim's thing said with another qualifier in its place: "at ministerial level?" against "at Directors'
+    level", where the sentence says "ministerial" in no form ("biggest" is said by "largest"). Names are checked
+    elsewhere (another body, place); "possible" is the claim's mood, checked as its firmness."""
+    sentence = extract.sentences[-1].text
+    said = parse(sentence)
+    named = {stem(p) for name in question.names for p in name_parts(name)}
+    for head in parse(question.content):
+        qualifiers = [
+            Term(stem(c.text), c.text, 1.0) for c in head.children
+            if c.dep_ in QUALIFIER_DEPS and c.pos_ in ("ADJ", "NOUN") and not c.is_stop
+            and stem(c.text) not in named and c.lower_ not in POSSIBILITY_WORDS
+        ]  # fmt: skip
+        matches = judge.term_matches(tuple(qualifiers), extract.record.key, sentence, with_title=False)
+        if head.pos_ != "NOUN" or not qualifiers or all(matches.values()):
+            continue
+        same = [t for t in said if t.pos_ == "NOUN" and stem(t.text) == stem(head.text)]
+        if any(c.dep_ in QUALIFIER_DEPS and not c.is_stop for t in same for c in t.children):
+            return True
     return False
 
 

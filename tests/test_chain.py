@@ -295,6 +295,10 @@ def test_a_place_or_body_asked_about_is_confirmed_or_denied_by_the_one_the_parag
     # ¶19: "The EU will further support Albania's efforts to strengthen cyber resilience"
     assert chain.ask("Does the EU undertake to help Albania strengthen its cyber resilience?").yes_no == "yes"
     assert chain.ask("Does Albania undertake to help the EU strengthen its cyber resilience?").yes_no != "yes"
+    # ¶9: the Dialogue is "at Directors' level"; another qualifier of the same thing is a no, a synonym is not
+    assert chain.ask("Will the Security and Defence Dialogue meet at ambassador level?").yes_no == "no"
+    assert chain.ask("Is EULEX Kosovo the Union's biggest civilian mission to date?").yes_no == "yes"  # "largest"
+    assert chain.ask("Was EUFOR Althea the EU's first CSDP mission?").yes_no is None  # WB p4 never says "first"
     # WB p4 names the EU first and EULEX in a dash; a passive claim about EULEX is not a swap of roles
     assert chain.ask("Is EULEX Kosovo presented as the Union's largest civilian mission?").yes_no == "yes"
 
