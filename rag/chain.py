@@ -183,7 +183,7 @@ class AnswerChain:
         notes: list[str] = []
         with timer.stage("understand"):
             asked = understand(question, earlier, self.speller)
-            asked = asked.referring_to(*self.judge.corpus.documents_named(asked))
+            asked = self.judge.without_placeholders(asked.referring_to(*self.judge.corpus.documents_named(asked)))
         if doc_id is None and len(asked.documents) == 1:
             doc_id = asked.documents[0]
         if doc_id is None and len(asked.documents) > 1 and asked.lookup is None:  # "What do both documents say …?"

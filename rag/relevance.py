@@ -35,6 +35,10 @@ WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a qu
 CONTEXT_SIMILARITY = 0.55  # cosine of two words in context above which a paragraph says a question word otherwise
 WORD_VECTOR_CACHE = 2048  # texts whose words in context are kept (paragraphs and recent questions)
 PARTIAL_SHARE = 0.75  # a paragraph scoring this share of the threshold is on topic
+# The noun that names nothing in particular, and how close a question noun must be to it to name nothing either:
+# "stuff" 0.64, "things" 0.71; "budget", "troops", "navy", "drones", "funding" 0.20–0.27 (MiniLM).
+PLACEHOLDER = "thing"
+PLACEHOLDER_SIMILARITY = 0.6
 UNSEEN_WEIGHT = 0.5  # weight of a word no paragraph uses, as a share of the rarest corpus word's IDF
 
 
@@ -153,6 +157,19 @@ class Judge:
         return any(stem(p) in question.joint_names for p in name_parts(name)) and any(
             name_in(name, stems) for stems in self.corpus.stems.values()
         )
+
+    def without_placeholders(self, question: Question) -> Question:
+        """ "cyber stuff", "gender things": a noun that means about as little as "thing" names no topic."""
+        nouns = [t for t in question.terms if not t.is_name and t.weight >= 1.0]
+        if not nouns:
+            return question
+        vectors = self.embedder.vectors([t.written.lower() for t in nouns] + [PLACEHOLDER])
+        closeness = vectors[:-1] @ vectors[-1]
+        empty = {t.stem for t, close in zip(nouns, closeness, strict=True) if close >= PLACEHOLDER_SIMILARITY}
+        if not empty:
+            return question
+        focus = "" if stem(question.focus) in empty else question.focus
+        return replace(question, terms=tuple(t for t in question.terms if t.stem not in empty), focus=focus)
 
     def entity_kinds(self, record: ParagraphRecord) -> set[str]:
         """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""

@@ -247,6 +247,12 @@ def test_names_asked_about_together_are_each_answered_from_their_own_paragraph(c
     )  # no paragraph names Moldova
 
 
+def test_a_noun_that_names_nothing_in_particular_is_not_a_topic(chain: AnswerChain) -> None:
+    stuff = chain.ask("hybrid stuff w albania?")
+    assert stuff.status == "answered" and _cited(stuff) <= {f"eu-albania-sdp#{n}" for n in (15, 16, 17)}
+    assert chain.ask("What's the budget for the cyber stuff?").status != "answered"  # "budget" is not a placeholder
+
+
 def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
     choice = chain.ask("Is EULEX Kosovo civilian or military?")
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
