@@ -34,6 +34,16 @@ class Corpus:
         self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
         self.document_words = self.document_nouns.union(*self.document_stems.values())
         self.short_titles = {r.doc_id: r.document.short_title for r in records}
+        self.title_stems = {r.doc_id: all_stems(f"{r.document.title} {r.document.short_title}") for r in records}
+
+    def described_by(self, words: set[str]) -> set[str]:
+        """The documents whose naming holds these word stems; when every document's does, those whose title does
+        ("the EEAS text" is the EEAS page, though the Council document's kind mentions an EEAS working document)."""
+        described = {d for d, stems in self.document_stems.items() if words <= stems}
+        if len(described) > 1:
+            titled = {d for d in described if words <= self.title_stems[d]}
+            described = titled or described
+        return described
 
     def idf(self, term: str) -> float:
         return math.log((len(self.records) + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
@@ -67,7 +77,7 @@ class Corpus:
                 every = set(self.document_stems)  # "the two documents", "both documents"
                 naming |= content
                 continue
-            described = {d for d, stems in self.document_stems.items() if content - GENERIC_DOCUMENT_STEMS <= stems}
+            described = self.described_by(content - GENERIC_DOCUMENT_STEMS)
             if described and described != set(self.document_stems):
                 documents |= described
                 naming |= content

@@ -18,15 +18,16 @@ def find_paragraph(
             documents.setdefault(record.doc_id, []).append(record)
     wanted = content_stems(reference.context)
 
-    def named(doc: str) -> int:
+    def named(doc: str) -> tuple[int, int]:
+        """Words of the question in the document's title first ("eeas para 2"), then in what else names it."""
         meta = documents[doc][0].document
         described = " ".join(filter(None, [meta.title, meta.short_title, meta.source_kind, meta.partner]))
-        return len(wanted & all_stems(described))
+        return len(wanted & all_stems(f"{meta.title} {meta.short_title}")), len(wanted & all_stems(described))
 
     def numbered(doc: str) -> bool:
         return any(r.kind == "numbered" for r in documents[doc])
 
-    for doc in sorted(documents, key=lambda d: (-named(d), not numbered(d))):
+    for doc in sorted(documents, key=lambda d: (tuple(-n for n in named(d)), not numbered(d))):
         paragraphs = sorted(documents[doc], key=lambda r: r.char_start)
         if reference.last or reference.cover:
             return paragraphs[-1]
