@@ -102,6 +102,7 @@ class Question:
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
     set_heads: tuple[str, ...] = ()  # stems of heads of phrases naming a set ("both documents", "each document")
     coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
+    identifies: str = ""  # "Which PESCO projects …", "What recommendations …": the noun whose members are asked
     joint_names: tuple[str, ...] = ()  # stems of names coordinated as topics ("cyber, defence and FIMI"), not actors
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
@@ -169,7 +170,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=_focus(content_doc),
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
-        joint_names=_joint_names(content_doc),
+        joint_names=_joint_names(content_doc), identifies=_identified(content_doc),
         set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
@@ -621,6 +622,12 @@ def _focus(doc: Doc) -> str:
             subjects = [c for c in token.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
             return subjects[0].text if subjects else ""
     return ""
+
+
+def _identified(doc: Doc) -> str:
+    """ "Which projects …", "what recommendations …": the noun a wh-determiner asks to have named."""
+    found = (t.head.text for t in doc if t.tag_ == "WDT" and t.dep_ == "det" and t.head.pos_ == "NOUN")
+    return next(found, "")
 
 
 def _wh_noun(token: Token) -> str:

@@ -115,7 +115,23 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         return Reading("partial", chosen[:1], missing=absent)
     if question.focus and not _holds(question.focus, chosen, judge):  # "What is the budget of …?"
         return Reading("partial", chosen[:1], missing=(question.focus,))
+    if question.identifies and chosen and _only_mentioned(question, chosen[0], judge):
+        return Reading("partial", chosen[:1])  # "The documents do not say which PESCO projects …"
     return Reading("answered", chosen)
+
+
+def _only_mentioned(question: Question, extract: Extract, judge: Judge) -> bool:
+    """ "Which PESCO projects will Albania join?" is not answered by "participation in PESCO projects": the
+    sentence names the thing asked for with nothing the question lacks, neither in the phrase itself (a
+    description: "exchanges at senior official levels") nor elsewhere (a name or number beyond the question's
+    and the document's own actors: "the military operation EUFOR Althea"; a year says when, not which)."""
+    asked = {stem(w) for w in words(question.asked)} | judge.corpus.document_stems[extract.record.doc_id]
+    said = [t for t in parse(extract.text) if stem(t.text) == stem(question.identifies)]
+    if not said:
+        return False
+    described = [t for t in said[0].subtree if t is not said[0] and not t.is_stop and not t.is_punct]
+    named = proper_names(extract.text) | {n for n in numbers(extract.text) if not YEAR.fullmatch(n)}  # not when
+    return all(stem(t.text) in asked for t in described) and all(stem(n) in asked for n in named)
 
 
 def _requested(question: Question, ranked: list[Extract]) -> list[Extract]:

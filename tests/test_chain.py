@@ -256,6 +256,13 @@ def test_a_noun_that_names_nothing_in_particular_is_not_a_topic(chain: AnswerCha
     assert chain.ask("What's the budget for the cyber stuff?").status != "answered"  # "budget" is not a placeholder
 
 
+def test_which_things_are_named_only_by_a_sentence_that_names_them(chain: AnswerChain) -> None:
+    survey = chain.ask("What recommendations did the Hybrid Risk Survey make?")  # ¶15: "… its recommendations"
+    assert survey.status == "partial" and "which" not in survey.answer.split(".")[0].lower().split()[:3]
+    operation = chain.ask("Which EU military operation is deployed in Bosnia and Herzegovina?")
+    assert operation.status == "answered" and "EUFOR Althea" in operation.answer
+
+
 def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
     choice = chain.ask("Is EULEX Kosovo civilian or military?")
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
