@@ -32,6 +32,9 @@ AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "
 # Closed grammatical classes of English, not words taken from questions.
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
+# What writing is about hangs off it by these ("a line on X", "a summary of X", "references to X"); "the
+# commitments in the Albania text" is the thing itself, where it is.
+ARTEFACT_PREPOSITIONS = TOPIC_PREPOSITIONS | {"of", "to"}
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
@@ -378,6 +381,11 @@ def _content_tokens(doc: Doc) -> list[Token]:
     asking = [s for s in sentences if not _bare_request(s)]
     if len(sentences) > 1 and 0 < len(asking) < len(sentences):  # "What are the areas? Give me bullets."
         return [t for s in asking for t in s]
+    if tokens and tokens[0].lower_ == "for":  # "For a background note, set out …": whom the text is for
+        comma = next((t.i for t in doc if t.text == ","), None)
+        objects = _objects(tokens[0])
+        if comma is not None and comma < len(doc) - 1 and objects and objects[0].pos_ != "PROPN":
+            return tokens[comma + 1 :]
     colon = next((t.i for t in doc if t.text == ":" and t.i < len(doc) - 1), None)
     if colon is not None and not any(t.tag_ in WH_TAGS for t in doc[:colon]):
         return tokens[colon + 1 :]
@@ -447,7 +455,7 @@ def _is_artefact(noun: Token) -> bool:
     ("on X", "of X"; a "for" phrase says whom it is for) or a count hangs off it, or nothing else says what it is."""
     return (
         noun.dep_ == "ccomp"
-        or any((c.dep_ == "prep" and c.lower_ != "for") or c.dep_ == "nummod" for c in noun.children)
+        or any((c.dep_ == "prep" and c.lower_ in ARTEFACT_PREPOSITIONS) or c.dep_ == "nummod" for c in noun.children)
         or not any(c.pos_ in ("NOUN", "PROPN", "ADJ") for c in noun.subtree if c is not noun)
     )
 

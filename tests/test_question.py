@@ -371,3 +371,9 @@ def test_initials_of_a_name_skip_its_joining_words() -> None:
     assert {"wps", "sdp", "epf"} <= all_stems(
         "Women, Peace and Security; Security and Defence Partnership; European Peace Facility"
     )
+
+
+def test_a_leading_for_phrase_and_a_located_thing_are_not_the_request(speller) -> None:
+    note = understand("For a background note, summarise the hybrid threats in the Albania text.", [], speller)
+    assert "hybrid" in {t.written for t in note.terms} and "note" not in {t.written for t in note.terms}
+    assert "Albania" in understand("For Albania, what will the EU do on cyber?", [], speller).names
