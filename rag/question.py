@@ -37,6 +37,7 @@ TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", 
 ARTEFACT_PREPOSITIONS = TOPIC_PREPOSITIONS | {"of", "to"}
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
+NAME_NOUNS = frozenset({"name", "names"})  # "What was the name of …": the answer is a name, not the word
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
@@ -158,7 +159,11 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     if sum(_interrogative(t) for t in content_doc) > 1:
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
+    focus = _focus(content_doc)
     terms = _terms(content_doc, names)
+    if focus.lower() in NAME_NOUNS:  # "the name of the envoy" asks for the envoy, by its name
+        terms = tuple(t for t in terms if t.written != focus)
+        focus = _named_by(content_doc, focus)
     periods = frequencies(content) if answer_type == "yes_no" else {}
     if periods:  # the frequency is what the answer confirms or denies, not a topic a paragraph must hold
         said = {stem(w) for written in periods.values() for w in words(written)}
@@ -170,7 +175,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         bullets=bullets, names=names, terms=terms, search_text=_with_acronyms(content, names),
         wants_list=bullets or content != corrected or _asks_for_several(content_doc), requested=content != corrected,
         lookup=lookup, wh_phrase=wh_phrase, subject=_subject(content_doc), negated=_negated(content_doc),
-        mood=_asked_mood(content_doc), focus=_focus(content_doc),
+        mood=_asked_mood(content_doc), focus=focus,
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
         joint_names=_joint_names(content_doc), identifies=_identified(content_doc),
@@ -621,6 +626,14 @@ def mood(doc: Doc) -> Mood:
     if first is not None and first.lower_ in ("has", "have", "had", "did", "was", "were"):
         return "past"
     return "present"
+
+
+def _named_by(doc: Doc, name_noun: str) -> str:
+    """The thing whose name is asked: "the name of the first operation" gives "operation"."""
+    noun = next(t for t in doc if t.text == name_noun)
+    of = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"]
+    objects = [o for p in of for o in p.children if o.dep_ == "pobj"]
+    return objects[0].text if objects else ""
 
 
 def _focus(doc: Doc) -> str:

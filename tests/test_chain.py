@@ -263,6 +263,12 @@ def test_which_things_are_named_only_by_a_sentence_that_names_them(chain: Answer
     assert operation.status == "answered" and "EUFOR Althea" in operation.answer
 
 
+def test_the_name_of_something_is_answered_by_a_name(chain: AnswerChain) -> None:
+    name = chain.ask("What was the name of the EU's first military ESDP operation?")  # WB p3: "… , Concordia, …"
+    assert name.status == "answered" and "Concordia" in name.answer
+    assert chain.ask("What is the name of the EU's cyber envoy for Albania?").status != "answered"
+
+
 def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain) -> None:
     choice = chain.ask("Is EULEX Kosovo civilian or military?")
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
