@@ -66,14 +66,22 @@ class Corpus:
         document. "EU strategy documents" is a topic, not a reference: no document here is called that.
         Every document when several are named, or by a phrase naming a set ("both documents", "each document"):
         the question compares them."""
+        found = self._documents_named(question.phrases, question.set_heads)
+        if not found[0] and question.carried_phrases:  # "What's its classification?" after "Who sent the SDP?"
+            return self._documents_named(question.carried_phrases, ())[0], set()
+        return found
+
+    def _documents_named(
+        self, phrases: tuple[tuple[str, ...], ...], set_heads: tuple[str, ...]
+    ) -> tuple[set[str], set[str]]:
         documents: set[str] = set()
         naming: set[str] = set()
         every: set[str] = set()
-        for head, *parts in question.phrases:
+        for head, *parts in phrases:
             content = {p for p in parts if not is_stop_word(p) and p not in CARDINALS}
             if head not in self.document_nouns:
                 continue
-            if head in question.set_heads and all(content - {head} <= s for s in self.document_stems.values()):
+            if head in set_heads and all(content - {head} <= s for s in self.document_stems.values()):
                 every = set(self.document_stems)  # "the two documents", "both documents"
                 naming |= content
                 continue

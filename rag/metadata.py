@@ -35,11 +35,12 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
     if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):
         return []
-    names_a_document = (
-        question.documents or question.lookup is not None or any(s in document_nouns for s in stems)
-        or (question.carried_lookup is not None and question.carried_lookup.cover)  # "And who is it addressed to?"
-    )  # fmt: skip
-    return fields if names_a_document else []
+    named_here = question.document_words or question.lookup is not None or any(s in document_nouns for s in stems)
+    # A follow-up's "it" is the document the chat is about ("What's its classification?", "And who is it addressed
+    # to?") when a label says so itself; "When was it completed?" asks about the previous topic.
+    labelled = any(not is_stop_word(p) and stem(p) in LABEL_FIELDS for p in parts)
+    carried = (question.carried_lookup is not None and question.carried_lookup.cover) or question.documents
+    return fields if named_here or (carried and labelled) else []
 
 
 def printed_values(document: DocumentMeta, field: str) -> list[str]:

@@ -94,6 +94,7 @@ class Question:
     carried_lookup: ParagraphReference | None = None  # the paragraph the previous turn looked up ("that support")
     carried_terms: tuple[Term, ...] = ()  # the previous turn's topic, a second reading for elliptical follow-ups
     carried_names: tuple[str, ...] = ()
+    carried_phrases: tuple[tuple[str, ...], ...] = ()  # the previous turn's noun phrases: the document it named
     wh_phrase: str = ""
     subject: str = ""  # grammatical subject of a yes/no question, for the actor check
     negated: bool = False
@@ -200,6 +201,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
     return replace(
         question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
+        carried_phrases=previous.phrases + previous.carried_phrases,
         search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip
 

@@ -297,6 +297,12 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     assert "eu-albania-sdp#24" in _cited(chain.ask("terrorism stuff in the albania doc?"))
     follow_up = chain.ask("And who is it addressed to?", history=[("Who is the cover note from?", "")])
     assert "Delegations" in follow_up.answer and _cited(follow_up) == {"eu-albania-sdp#cover"}
+    its = chain.ask("What's its classification?", history=[("Who sent the Albania partnership document?", "")])
+    assert "LIMITE" in its.answer
+    survey = chain.ask(
+        "When was it completed?", history=[("What does the partnership say about the Hybrid Risk Survey?", "")]
+    )
+    assert "2020" in survey.answer and "eu-albania-sdp#15" in _cited(survey)  # "it" is the survey, not the document
 
 
 def test_a_yes_needs_the_manner_the_claim_states(chain: AnswerChain) -> None:
