@@ -328,13 +328,13 @@ def _joint_names(doc: Doc) -> tuple[str, ...]:
     """Names joined by a conjunction as topics ("across cyber, defence and FIMI", "the SA Council and the
     Dialogue"): each may have its own paragraph. Joint actors ("Will Serbia and Albania …") act together."""
     joined = []
+    entity_of = {t.i: e.start for e in doc.ents for t in e}
     for first in doc:
         conjuncts = _conjuncts(first)
         if first.dep_ == "conj" or not conjuncts or first.dep_ in ("nsubj", "nsubjpass"):
             continue
         items = [o for t in (first, *conjuncts) for o in ([t] if t.pos_ != "ADP" else _objects(t))]  # "on X and on Y"
         named = [t for t in items if t.pos_ == "PROPN" or t.text.isupper()]
-        entity_of = {t.i: e.start for e in doc.ents for t in e}
         inside = [entity_of.get(t.i) for t in named]
         if first.head.pos_ == "PROPN" or (len(set(inside)) < len(inside) and None not in inside):
             continue  # conjuncts inside one name: "the Security and Defence Partnership", "Women, Peace and Security"
@@ -439,7 +439,7 @@ def _without_purpose(tokens: list[Token]) -> list[Token]:
         closing = all(t.i in inside or t.is_punct for t in tokens[position + 1 :])
         if token.lower_ != "for" or token.dep_ != "prep" or not closing or _kept_preps(token):
             continue  # "a paragraph for the steering note on PESCO": the topic is inside
-        objects = [c for c in token.children if c.dep_ == "pobj"]
+        objects = _objects(token)
         if tokens[position - 1].text == "," or (objects and objects[0].pos_ != "PROPN"):
             return tokens[: position - (tokens[position - 1].text == ",")]
     return tokens
@@ -633,8 +633,7 @@ def mood(doc: Doc) -> Mood:
 def _named_by(doc: Doc, name_noun: str) -> str:
     """The thing whose name is asked: "the name of the first operation" gives "operation"."""
     noun = next(t for t in doc if t.text == name_noun)
-    of = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"]
-    objects = [o for p in of for o in p.children if o.dep_ == "pobj"]
+    objects = [o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for o in _objects(c)]
     return objects[0].text if objects else ""
 
 
