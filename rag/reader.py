@@ -217,7 +217,7 @@ def _cover_rest(
             (e for e in ranked if not {(e.record.key, s.start) for s in e.sentences} & quoted
              and len(words(e.text)) <= budget
              and all(any(n.lower() in c.text.lower() for c in chosen) for n in lacking.get(e.record.key, ()))
-             and any(judge.term_matches(tuple(open_terms), e.record.key, e.text, False).values())),
+             and any(judge.term_matches(tuple(open_terms), e.record.key, e.text, with_title=False).values())),
             None,
         )  # fmt: skip
         if extra is None:
