@@ -31,6 +31,7 @@ Mood = Literal["past", "present", "future", "possible"]
 AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "lookup", "general"]
 # Closed grammatical classes of English, not words taken from questions.
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+DO_TENSES = {"do": "VB", "does": "VBZ", "did": "VBD"}  # the tense "do" lends the verb it supports
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "regarding", "concerning", "re", "covering"})
 # What writing is about hangs off it by these ("a line on X", "a summary of X", "references to X"); "the
 # commitments in the Albania text" is the thing itself, where it is.
@@ -810,8 +811,12 @@ def indirect(content: str) -> str:
         return content
     wh = [t for t in tokens[:2] if t.tag_ in WH_TAGS]
     start = 0 if not wh else tokens.index(wh[-1]) + 1
-    while start < len(tokens) and wh and tokens[start].head is wh[-1]:
-        start += 1  # "how many troops": keep the phrase together
+    if wh:  # the wh-phrase stays together: "how many troops", "how often", "what (EU) recommendations"
+        phrase = {a.i for a in wh[-1].ancestors if a.pos_ not in ("VERB", "AUX")} | {c.i for c in wh[-1].children}
+        while start < len(tokens) and tokens[start].i in phrase:
+            start += 1
+        if wh[-1].dep_ == "det" and wh[-1].head.i >= tokens[start - 1].i:
+            start = next((n + 1 for n, t in enumerate(tokens) if t.i == wh[-1].head.i), start)
     prefix = " ".join(t.text for t in tokens[:start]) if wh else "whether"
     rest = tokens[start:]
     if rest and rest[0].pos_ == "AUX":
@@ -824,10 +829,9 @@ def indirect(content: str) -> str:
             before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
             after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
             auxiliary = rest[0].lower_
-            if auxiliary in ("do", "does") and after and after[0].tag_ == "VB":
-                # "When does the EU start …" → "when the EU starts …"; "do" needs no change
-                verb = _third_person(after[0].text) if auxiliary == "does" else after[0].text
-                words_after = [verb, *(t.text for t in after[1:])]
+            if auxiliary in DO_TENSES and after and after[0].tag_ == "VB":
+                # "When does the EU start …" → "when the EU starts …", "what did it make" → "what it made"
+                words_after = [_inflected(after[0].text, DO_TENSES[auxiliary]), *(t.text for t in after[1:])]
             else:
                 words_after = [auxiliary, *(t.text for t in after)]
             text = " ".join([prefix, *before, *words_after])
@@ -838,12 +842,11 @@ def indirect(content: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _third_person(verb: str) -> str:
-    """English present tense, third person singular: "start" → "starts", "reach" → "reaches", "have" → "has"."""
-    if verb == "have":
-        return "has"
-    if re.search(r"[^aeiou]y$", verb):
-        return verb[:-1] + "ies"
-    if re.search(r"(s|sh|ch|x|z|o)$", verb):
-        return verb + "es"
-    return verb + "s"
+def _inflected(verb: str, tag: str) -> str:
+    """The verb in the tense the auxiliary carried ("does … start" → "starts", "did … make" → "made")."""
+    if tag == "VB":
+        return verb
+    from lemminflect import getInflection  # its tables load on first use, not at import
+
+    forms = getInflection(verb.lower(), tag=tag)
+    return forms[0] if forms else verb

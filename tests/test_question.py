@@ -154,6 +154,9 @@ def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("When does the EU start its support?") == "when the EU starts its support"
     assert indirect("Does Albania have a strategy?") == "whether Albania has a strategy"
     assert indirect("Is anything planned for drones?") == "whether anything is planned for drones"
+    assert indirect("What recommendations did the survey make?") == "what recommendations the survey made"
+    assert indirect("How many troops does Albania deploy?") == "how many troops Albania deploys"
+    assert indirect("How often will the Dialogue meet?") == "how often the Dialogue will meet"
 
 
 @pytest.mark.parametrize(
