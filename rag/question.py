@@ -353,17 +353,20 @@ def _conjuncts(token: Token) -> list[Token]:
 
 
 def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:
-    def parts(chunk) -> list[str]:
-        return [stem(p) for t in chunk if not t.is_punct for p in re.split(r"[-/–]", t.text) if p]
-
-    chunks = [(stem(chunk.root.text), *parts(chunk)) for chunk in doc.noun_chunks]
-    # Runs of nouns and adjectives read off the surface as well: on lower-case chat the parser splits "the albania
-    # doc" into "the albania" and "doc", and the run still says which document is meant.
-    runs = [list(run) for nominal, run in itertools.groupby(doc, key=lambda t: t.pos_ in NOMINAL_POS) if nominal]
+    """Each noun phrase's stems, its head first. Read off the surface as well: on lower-case chat the parser splits
+    "the albania doc" into "the albania" and "doc", and it takes a last word into a phrase ("What does the EEAS
+    page mention?"); the run of nouns and adjectives, and a run without its last noun, still say which document
+    is meant (their head is their last word)."""
     spans = [range(chunk.start, chunk.end) for chunk in doc.noun_chunks]
-    split = [run for run in runs if len(run) > 1 and not any(run[0].i in c and run[-1].i in c for c in spans)]
-    chunks += [(stem(run[-1].text), *parts(run)) for run in split]
-    return tuple(dict.fromkeys(chunks))
+    runs = [list(run) for nominal, run in itertools.groupby(doc, key=lambda t: t.pos_ in NOMINAL_POS) if nominal]
+    runs = [r for r in runs if len(r) > 1 and not any(r[0].i in c and r[-1].i in c for c in spans)]
+    runs += [r[:-1] for r in runs if len(r) > 2 and r[-2].pos_ in ("NOUN", "PROPN")]
+
+    def parts(tokens: list[Token]) -> list[str]:
+        return [stem(p) for t in tokens if not t.is_punct for p in re.split(r"[-/–]", t.text) if p]
+
+    found = [(chunk.root, list(chunk)) for chunk in doc.noun_chunks] + [(run[-1], run) for run in runs]
+    return tuple(dict.fromkeys((stem(head.text), *parts(tokens)) for head, tokens in found))
 
 
 def _text(tokens: list[Token]) -> str:

@@ -135,6 +135,8 @@ def test_a_paragraph_is_looked_up_by_its_number(chain: AnswerChain) -> None:
     # "EEAS" is in the EEAS page's title and only in the Council document's kind ("… EEAS working document")
     assert _cited(chain.ask("eeas para 2")) == {"eeas-wb-cfsp-csdp#p2"}
     assert _cited(chain.ask("Last paragraph of the EEAS text?")) == {"eeas-wb-cfsp-csdp#p7"}
+    missions = chain.ask("What CSDP missions does the EEAS page mention?")  # the parser reads "page mention"
+    assert missions.status == "answered" and {c.doc_id for c in missions.citations} == {"eeas-wb-cfsp-csdp"}
     missing = chain.ask("What does paragraph 40 say?")
     assert missing.status == "not_found" and missing.closest_passages == []
     assert any("no paragraph 40" in note and "¶1–¶33" in note for note in missing.notes)

@@ -76,6 +76,8 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
         expect(viewer).to_contain_text("cyber threat landscape")
         expect(viewer).to_contain_text("LIMITE")
         expect(viewer.locator("mark").first).to_be_visible()
+        # a font the machine has, not Google's Source Sans (offline, the fallback drew "EEᴀS" in small capitals)
+        assert "Liberation Sans" in viewer.evaluate("node => getComputedStyle(node).fontFamily")
         page.screenshot(path=str(SCREENSHOTS / "cyber-answer.png"), full_page=True)
 
         ask(page, "What is the partnership's budget in euros?")

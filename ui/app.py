@@ -32,6 +32,13 @@ EXAMPLES = [
 DOCUMENT_COLUMNS = ["doc_id", "title", "Council ref.", "EEAS ref.", "date", "marking", "paragraphs"]
 COPY_TO_CLIPBOARD = "(text) => { navigator.clipboard.writeText(text); }"
 DRAFTING = "<i>Drafting (every sentence is checked before it is shown)…</i>"
+# Fonts the machine has: the default theme asks Google Fonts for Source Sans, which an offline machine never gets,
+# and the browser's fallback drew some bold capitals as small capitals ("EEᴀS", "Wʙ p2").
+THEME = gr.themes.Default(
+    font=[gr.themes.Font(name) for name in ("Liberation Sans", "Arial", "Helvetica", "sans-serif")],
+    font_mono=[gr.themes.Font(name) for name in ("DejaVu Sans Mono", "monospace")],
+)
+
 CSS = """
 .hidden-control { display: none !important; }
 .cite-chip { display: inline-block; padding: 0 .45em; margin: 0 .1em; border-radius: .8em; background: #dbe7ff;
@@ -457,7 +464,7 @@ def launch(settings: Settings, chain: AnswerChain, prevent_thread_lock: bool = F
     app.queue(default_concurrency_limit=8)
     try:
         app.launch(
-            server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT,
+            server_name=settings.ui_host, server_port=settings.ui_port, auth=auth, css=CSS, js=CHIP_SCRIPT, theme=THEME,
             prevent_thread_lock=prevent_thread_lock, footer_links=[], quiet=False,
             max_file_size=int(settings.max_document_mb * 1_000_000),
         )  # fmt: skip
