@@ -513,11 +513,19 @@ def _shorten(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+UNSUPPORTED_FLAG = "[NOT SUPPORTED by the documents]"
+
+
 def corrected_draft(draft: str, report: CheckReport) -> str:
-    """The draft with each wrong reference replaced by the paragraph that says it, and the reference added to
-    an uncited sentence that a paragraph supports; everything else as written."""
+    """The draft with each wrong reference replaced by the paragraph that says it, the reference added to an
+    uncited sentence that a paragraph supports, and a sentence no paragraph supports flagged, so a copy of the
+    corrected draft never passes it on silently; everything else as written."""
     corrected = draft
     for claim in report.claims:
+        if claim.verdict == "unsupported":
+            body = claim.text.rstrip()
+            corrected = corrected.replace(body, f"{body} {UNSUPPORTED_FLAG}", 1)
+            continue
         if claim.verdict not in ("wrong_paragraph", "uncited") or not claim.supported_by:
             continue
         markers = ", ".join(s.marker for s in claim.supported_by)

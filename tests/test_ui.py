@@ -14,6 +14,7 @@ import pytest
 from gradio_client import Client
 
 from rag.answer import Answer
+from rag.check import UNSUPPORTED_FLAG
 from rag.settings import PROJECT_ROOT, Settings
 from tests.servers import free_port, running_server
 from ui.render import answer_html, briefing_text
@@ -242,7 +243,8 @@ def test_browser_checks_a_draft_and_suggests_the_right_paragraph(ui_url: str) ->
         expect(claims.nth(1)).to_contain_text("¶15 says this, not ¶14")
         expect(claims.nth(2)).to_have_class("claim claim-unsupported")
         expect(claims.nth(2)).to_contain_text("annual")
-        expect(page.locator("#corrected-draft textarea")).to_have_value(CHECK_DRAFT.replace("(¶14)", "(¶15)"))
+        corrected = CHECK_DRAFT.replace("(¶14)", "(¶15)").replace("(¶9).", f"(¶9). {UNSUPPORTED_FLAG}")
+        expect(page.locator("#corrected-draft textarea")).to_have_value(corrected)  # the wrong claim is flagged
         claims.nth(1).locator(".cite-chip", has_text="¶15").click()
         expect(page.locator("#check-viewer")).to_contain_text("Hybrid Risk Survey completed in 2020", timeout=20_000)
         page.screenshot(path=str(SCREENSHOTS / "check-a-draft.png"), full_page=True)

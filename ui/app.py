@@ -301,8 +301,10 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
                                                 label="Bare ¶ numbers refer to", elem_id="draft-doc")  # fmt: skip
                     check_button = gr.Button("Check", variant="primary", elem_id="check-draft")
                     verdicts = gr.HTML(elem_id="check-result")
-                    corrected = gr.Textbox(label="Corrected draft (wrong references replaced, missing ones added)",
-                                           lines=4, buttons=["copy"], elem_id="corrected-draft")  # fmt: skip
+                    corrected = gr.Textbox(
+                        label="Corrected draft (wrong references replaced, missing ones added, unsupported flagged)",
+                        lines=4, buttons=["copy"], elem_id="corrected-draft",
+                    )  # fmt: skip
                     copy_corrected = gr.Button("Copy corrected", elem_id="copy-corrected")
                 with gr.Column(scale=2):
                     check_source, check_json = _viewer("Paragraph", "check-viewer", "Check as JSON", "check-json")
