@@ -34,6 +34,7 @@ class Corpus:
         self.document_nouns = frozenset(n for r in records for n in document_nouns(r))
         self.document_words = self.document_nouns.union(*self.document_stems.values())
         self.short_titles = {r.doc_id: r.document.short_title for r in records}
+        self._named_anywhere: dict[str, bool] = {}
         self.title_stems = {r.doc_id: all_stems(f"{r.document.title} {r.document.short_title}") for r in records}
 
     def described_by(self, words: set[str]) -> set[str]:
@@ -56,6 +57,12 @@ class Corpus:
     def uses_phrase(self, phrase: str) -> bool:
         """Whether a paragraph uses this phrase as written ("Women, Peace and Security"), in any case."""
         return phrase.lower() in self.lowered_text
+
+    def names_anywhere(self, name: str) -> bool:
+        """Whether some paragraph holds this name; asked once per name, not once per paragraph judged."""
+        if name not in self._named_anywhere:
+            self._named_anywhere[name] = any(name_in(name, stems) for stems in self.stems.values())
+        return self._named_anywhere[name]
 
     def names_a_document(self, name: str) -> bool:
         return any(name_in(name, stems) for stems in self.document_stems.values())

@@ -154,9 +154,7 @@ class Judge:
     def _joint_name(self, question: Question, name: str) -> bool:
         """A name coordinated with other things asked about ("cyber, defence and FIMI") that some paragraph holds:
         each paragraph answers for its own conjunct. A name no paragraph holds stays missing everywhere."""
-        return any(stem(p) in question.joint_names for p in name_parts(name)) and any(
-            name_in(name, stems) for stems in self.corpus.stems.values()
-        )
+        return any(stem(p) in question.joint_names for p in name_parts(name)) and self.corpus.names_anywhere(name)
 
     def without_placeholders(self, question: Question) -> Question:
         """ "cyber stuff", "gender things": a noun that means about as little as "thing" names no topic."""
