@@ -56,6 +56,8 @@ VERB_WEIGHT = 0.5  # verbs say less about the topic than nouns ("commit", "say",
 PARAGRAPH_REFERENCE = re.compile(
     r"(?:¶+|§|\bpara(?:graph)?s?\b\.?|\bpoints?\b|\bp(?=\d))\s*(?:no\.?\s*)?(\d{1,3})\b", re.IGNORECASE
 )
+# "please" asks nothing; left in, the parser takes "… on cyber please" for a clause whose verb is "please"
+POLITENESS = re.compile(r"(?:,\s*)?\bplease\b(?:\s*,)?\s*", re.IGNORECASE)
 COVER_NOTE = re.compile(r"\bcover(?:ing)?[\s-]+(?:note|page|sheet|letter)\b", re.IGNORECASE)
 ORDINAL_PARAGRAPH = re.compile(
     rf"\b({'|'.join(ORDINALS)}|last|final|opening|closing|\d{{1,2}}(?:st|nd|rd|th))\s+(?:para(?:graph)?|¶|point)",
@@ -145,7 +147,7 @@ class Question:
 
 def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Question:
     previous = understand(history[-1], history[:-1], speller) if history else None
-    corrected = speller.correct(asked.strip())
+    corrected = speller.correct(_without_politeness(asked))
     doc = english()(corrected)
     lookup = _paragraph_reference(corrected)
     content_tokens = _content_tokens(doc)
@@ -205,6 +207,11 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         carried_phrases=previous.phrases + previous.carried_phrases,
         search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip
+
+
+def _without_politeness(asked: str) -> str:
+    plain = re.sub(r"\s+([.?!])", r"\1", re.sub(r"\s{2,}", " ", POLITENESS.sub(" ", asked))).strip()
+    return plain or asked.strip()
 
 
 def compound_parts(asked: str, known_phrase: Callable[[str], bool] = lambda phrase: False) -> list[str]:
@@ -412,9 +419,11 @@ def _content_tokens(doc: Doc) -> list[Token]:
         None,
     )
     if clause is None:
-        clause = next((c for c in root.subtree if c.dep_ in ("ccomp", "pcomp") and _has_wh_word(c)), None)
-    if clause is not None:
-        return _without_purpose(list(clause.subtree))
+        clause = next(
+            (c for c in root.subtree if (c.dep_ in ("ccomp", "pcomp") and _has_wh_word(c)) or _free_relative(c)), None
+        )
+    if clause is not None:  # in text order: a wh-word a preposition governs from afar is yielded after its head
+        return _without_purpose(sorted(clause.subtree, key=lambda t: t.i))
     dropped: set[int] = {root.i}
     for child in root.children:
         if child.dep_ in ("aux", "nsubj", "dative", "intj", "punct", "advmod", "npadvmod", "prt"):
@@ -487,6 +496,12 @@ def _kept_preps(for_token: Token) -> set[int]:
         if token is not for_token and token.dep_ == "prep" and token.lower_ in TOPIC_PREPOSITIONS:
             kept |= {t.i for t in token.subtree}
     return kept
+
+
+def _free_relative(token: Token) -> bool:
+    """ "bullets what the EU commits to": parsed as a relative clause of "bullets", but "what" and "how" never
+    introduce one; the clause is the question asked."""
+    return token.dep_ == "relcl" and any(t.lower_ in ("what", "how") and t.tag_ in WH_TAGS for t in token.subtree)
 
 
 def _has_wh_word(token: Token) -> bool:

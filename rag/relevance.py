@@ -224,9 +224,11 @@ class Judge:
             open_slots = {name for name, kind, _ in question.slots if kind in kinds}
             missing_names = tuple(n for n in missing_names if n not in open_slots)
         readings = []
-        # Names are checked on their own; they join the coverage of a yes/no question with no noun but them
-        # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?"), whose verb alone would otherwise decide.
-        only_names = question.answer_type == "yes_no" and not any(t.weight >= 1.0 for t in question.terms)
+        # Names are checked on their own; they join the coverage of a question with no noun but them ("Is EUFOR
+        # Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb alone
+        # would otherwise decide.
+        # A question asking for a person, date or figure is not answered by the paragraph naming what it is about.
+        only_names = question.answer_type in ("yes_no", "general") and not any(t.weight >= 1.0 for t in question.terms)
         for terms in question.readings(with_names=only_names):
             matches = self.term_matches(terms, key)
             if in_context:

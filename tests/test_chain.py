@@ -77,6 +77,13 @@ def test_questions_the_documents_do_not_answer_are_refused(chain: AnswerChain, q
         _assert_well_formed(answer)
 
 
+def test_a_question_about_a_name_alone_is_judged_by_the_name(chain: AnswerChain) -> None:
+    """No noun but the names: the paragraphs on them answer an open question, not a question for a person."""
+    begun = chain.ask("How did CSDP begin in the Western Balkans?")
+    assert begun.status == "answered" and "eeas-wb-cfsp-csdp#p3" in _cited(begun)
+    assert chain.ask("Who heads EUFOR Althea?").status != "answered"
+
+
 def test_a_covered_topic_with_a_missing_detail_is_a_partial_answer(chain: AnswerChain) -> None:
     answer = chain.ask("When does the EU start its cyber capacity building for Albania?")
     assert answer.status == "partial"

@@ -46,6 +46,13 @@ def speller() -> SpellingCorrector:
         ("What will the EU do on cyber?", "What will the EU do on cyber?"),
         ("List the hybrid threats named in the text.", "the hybrid threats named in the text"),  # the thing asked
         ("Prepare a summary of the cyber resilience work.", "the cyber resilience work"),  # an artefact of it
+        ("Talking points on hybrid threats please.", "hybrid threats"),  # "please" is no verb
+        ("Could you please list the hybrid threats?", "the hybrid threats"),
+        # the wh-word a preposition governs from afar stays in front
+        (
+            "For the COREPER note, summarise in two bullets what the EU commits to on cyber.",
+            "what the EU commits to on cyber",
+        ),  # noqa: E501
     ],
 )
 def test_a_request_clause_is_removed_and_its_content_kept(speller, asked: str, content: str) -> None:
