@@ -32,7 +32,7 @@ from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
-from rag.metadata import asked_fields, field_lines
+from rag.metadata import asked_fields, field_lines, settled
 from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
@@ -292,7 +292,9 @@ class AnswerChain:
         notes.append("answered from the document's " + " and ".join(f.replace("_", " ") for f in fields))
         grounded = [Grounded(line.text, cover, line) for line in lines]
         candidate = _candidate(cover, 1.0, None, None, True, [])
-        return _compose(question, asked, mode, grounded, [candidate], notes, timer, started)
+        verdict = settled(fields, cover.document, asked)
+        reading = Reading("answered", [Extract(cover, (line,), 1.0) for line in lines], yes_no=verdict)
+        return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
 
     def _read_one(
         self, question: str, asked: Question, mode: AnswerMode, judgement: Judgement, notes: list[str],

@@ -9,7 +9,10 @@ closed class, not words taken from questions.
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date
+from typing import Literal
 
 from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
@@ -23,6 +26,8 @@ FIELD_LABELS = {
     "recipients": ("recipient", "recipients", "addressee", "addressed"),
 }
 LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
+MONTH_NAMES = [m for m in calendar.month_name if m]
+CLAIMED_DATE = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
 
 def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:
@@ -33,6 +38,8 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     fields = list(dict.fromkeys(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS))
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
+    if question.answer_type == "yes_no":  # "Is it marked LIMITE?": the value claimed is no topic
+        topic -= {stem(p) for n in question.names for p in name_parts(n)} | _date_stems(question.content)
     if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):
         return []
     named_here = question.document_words or question.lookup is not None or any(s in document_nouns for s in stems)
@@ -66,3 +73,27 @@ def field_lines(fields: list[str], cover: ParagraphRecord, lines: list[Sentence]
         if printing:
             found.append(max(printing, key=lambda line: ":" in line.text.split(value)[0]))
     return list({line.start: line for line in found}.values())
+
+
+def _date_stems(text: str) -> set[str]:
+    return {stem(w) for match in CLAIMED_DATE.finditer(text) for w in words(match.group(0))}
+
+
+def settled(fields: list[str], document: DocumentMeta, question: Question) -> Literal["yes", "no"] | None:
+    """A yes/no question claiming a field's value ("Is it marked LIMITE?", "Was it sent by the Council?", "Was it
+    dated 11 December 2024?") is settled by the value printed: yes when it holds every word of the names or the
+    date claimed, no otherwise; None when nothing is claimed ("Is it classified?")."""
+    if question.answer_type != "yes_no":
+        return None
+    if "date" in fields and (claimed := CLAIMED_DATE.search(question.content)) and document.date:
+        day = date.fromisoformat(document.date)
+        asked_day, month, year, year_only = claimed.groups()
+        printed = (str(day.day), day.strftime("%B"), str(day.year))
+        asked = (asked_day or printed[0], month or printed[1], year or year_only)
+        return "yes" if asked == printed else "no"
+    selecting = set(question.document_words)
+    claimed = [n for n in question.names if not all(stem(p) in selecting for p in name_parts(n))]
+    if not claimed:
+        return None
+    printed_words = {stem(w) for field in fields for value in printed_values(document, field) for w in words(value)}
+    return "yes" if all(stem(p) in printed_words for n in claimed for p in name_parts(n)) else "no"

@@ -538,6 +538,8 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
     if not tokens:
         return "general", ""
     for token in tokens:
+        if _adverbial_wh(token):
+            continue
         word = token.lower_
         following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
         if word == "when" or (word == "since" and following == "when"):
@@ -558,6 +560,12 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
     if _inverted(tokens) and not any(_interrogative(t) for t in tokens):
         return ("general", "") if _alternative(doc) else ("yes_no", "")
     return "general", ""
+
+
+def _adverbial_wh(token: Token) -> bool:
+    """ "… assistance where relevant?", "… help when crises happen?": a wh-word opening a clause that modifies
+    the question asks nothing itself."""
+    return token.tag_ in WH_TAGS and token.head is not token and token.head.dep_ in ("relcl", "advcl")
 
 
 def _alternative(doc: Doc) -> bool:

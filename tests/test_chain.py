@@ -283,6 +283,20 @@ def test_a_choice_is_answered_by_the_sentence_that_says_which(chain: AnswerChain
     assert choice.yes_no is None and "civilian mission" in choice.answer and "eeas-wb-cfsp-csdp#p4" in _cited(choice)
 
 
+def test_a_value_claimed_of_the_document_is_confirmed_or_denied_by_its_cover_note(chain: AnswerChain) -> None:
+    def verdict(question: str) -> str | None:
+        found = chain.ask(question)
+        assert _cited(found) == {"eu-albania-sdp#cover"}, found.answer
+        return found.yes_no
+
+    assert verdict("Does the Albania document carry the marking LIMITE?") == "yes"
+    assert verdict("Is the Albania document marked SECRET?") == "no"
+    assert verdict("Is the Albania partnership document dated 6 November 2024?") == "yes"
+    assert verdict("Was the Albania partnership document dated 3 March 2024?") == "no"
+    assert verdict("Was the Albania partnership document dated March 2024?") == "no"
+    assert verdict("Was the Albania document sent by the EEAS?") == "yes"
+
+
 def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(chain: AnswerChain) -> None:
     def answer(question: str) -> str:
         found = chain.ask(question)

@@ -52,7 +52,7 @@ def speller() -> SpellingCorrector:
         (
             "For the COREPER note, summarise in two bullets what the EU commits to on cyber.",
             "what the EU commits to on cyber",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_a_request_clause_is_removed_and_its_content_kept(speller, asked: str, content: str) -> None:
@@ -387,3 +387,9 @@ def test_a_leading_for_phrase_and_a_located_thing_are_not_the_request(speller) -
     note = understand("For a background note, summarise the hybrid threats in the Albania text.", [], speller)
     assert "hybrid" in {t.written for t in note.terms} and "note" not in {t.written for t in note.terms}
     assert "Albania" in understand("For Albania, what will the EU do on cyber?", [], speller).names
+
+
+def test_a_wh_word_opening_a_modifying_clause_asks_nothing(speller) -> None:
+    assert understand("Will the EU send experts where needed?", [], speller).answer_type == "yes_no"
+    assert understand("Will the EU help when crises happen?", [], speller).answer_type == "yes_no"
+    assert understand("Does the text say when the dialogue starts?", [], speller).answer_type == "date"
