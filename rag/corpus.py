@@ -11,6 +11,7 @@ from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from rag.nlp import parse
 from rag.records import ParagraphRecord
 from rag.text import CARDINALS, all_stems, is_stop_word, name_matches, sentences, stem, words
 
@@ -115,7 +116,9 @@ def document_nouns(record: ParagraphRecord) -> set[str]:
     head of its title ("… Security and Defence Partnership"), acronyms aside."""
     document = record.document
     title_head = (document.title or "").split()[-1:]
-    common = [w for w in words(" ".join([document.source_kind or "", *title_head])) if w.isalpha() and not w.isupper()]
+    # the heads of the kind's noun phrases: "Council document" is a document; "the Council" is no document
+    kind_heads = [chunk.root.text for chunk in parse(document.source_kind or "").noun_chunks]
+    common = [w for w in words(" ".join([*kind_heads, *title_head])) if w.isalpha() and not w.isupper()]
     return {stem(w) for w in common if not is_stop_word(w)} | GENERIC_DOCUMENT_STEMS
 
 

@@ -42,6 +42,7 @@ NAME_NOUNS = frozenset({"name", "names"})  # "What was the name of …": the ans
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
+COPULAS = frozenset({"be", "is", "are", "was", "were", "been", "being", "have", "has", "had", "having"})
 DISTRIBUTIVE = frozenset({"each", "every", "both", "all"})  # English distributive determiners
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
@@ -107,6 +108,7 @@ class Question:
     periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
     count: int | None = None  # points the request asks for ("three bullets")
     slots: tuple[tuple[str, str, str], ...] = ()  # a yes/no question's place or agent: ("Kosovo", "GPE", "in")
+    agent: tuple[str, str, str] = ()  # type: ignore[assignment]  # a yes/no question's doer: ("Council", "ORG", "adopt")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
     set_heads: tuple[str, ...] = ()  # stems of heads of phrases naming a set ("both documents", "each document")
     coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
@@ -185,6 +187,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         joint_names=_joint_names(content_doc), identifies=_identified(content_doc),
         set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
+        agent=_agent(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
@@ -621,6 +624,31 @@ def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:
         for e in doc.ents
         if slot_preposition(e)
     )
+
+
+def _agent(doc: Doc) -> tuple[str, str, str] | tuple[()]:
+    """Who a yes/no question says did something ("Did the Council adopt the strategy?"): a named body or place
+    as the subject of an action verb, which a sentence naming another doer of that verb denies."""
+    for entity in doc.ents:
+        verb = entity.root.head
+        acting = entity.root.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lower_ not in COPULAS
+        if acting and entity.label_ in SLOT_LABELS:
+            name = re.sub(r"^(?:the|a|an)\s+", "", entity.text, flags=re.IGNORECASE)
+            return (name, entity_kind(entity), stem(verb.lower_))
+    return ()
+
+
+def doers(doc: Doc) -> set[tuple[str, str]]:
+    """(verb, kind of doer) for each named body or place a text says does something: the subject of an active
+    verb or the agent of a passive one ("adopted by the European Commission")."""
+    found = set()
+    for entity in doc.ents:
+        head = entity.root.head
+        if entity.root.dep_ == "pobj" and head.dep_ == "agent":
+            found.add((stem(head.head.lower_), entity_kind(entity)))
+        elif entity.root.dep_ == "nsubj" and head.pos_ == "VERB":
+            found.add((stem(head.lower_), entity_kind(entity)))
+    return found
 
 
 def entity_kind(entity: Span) -> str:

@@ -428,7 +428,10 @@ def _other_named(question: Question, extract: Extract, matches: dict[str, float]
     absent = {n for n in question.names if not matches.get(n.lower())}
     if not absent:
         return False
-    kinds = {e.text: entity_kind(e) for e in parse(question.content).ents}
+    kinds = {
+        re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE): entity_kind(e)
+        for e in parse(question.content).ents
+    }
     asked_kinds = {kinds[n] for n in absent if n in kinds}
     named = {n.lower() for n in question.names}
     return any(entity_kind(e) in asked_kinds and e.text.lower() not in named for e in parse(extract.text).ents)

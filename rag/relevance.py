@@ -22,7 +22,7 @@ import numpy as np
 from rag.corpus import Corpus, name_in
 from rag.embedding import Encoder, WordVectors
 from rag.nlp import parse
-from rag.question import Question, Term, entity_kind
+from rag.question import Question, Term, doers, entity_kind
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, name_parts, stem, words
@@ -98,6 +98,7 @@ class Judge:
         self.embedder = embedder
         self.parameters = parameters or RelevanceParameters()
         self._kinds: dict[str, set[str]] = {}
+        self._doers: dict[str, set[tuple[str, str]]] = {}
 
     def term_matches(
         self, terms: tuple[Term, ...], key: str, text: str | None = None, with_title: bool = True
@@ -175,6 +176,11 @@ class Judge:
             self._kinds[record.key] = {entity_kind(e) for e in parse(record.text).ents}
         return self._kinds[record.key]
 
+    def doers(self, record: ParagraphRecord) -> set[tuple[str, str]]:
+        if record.key not in self._doers:
+            self._doers[record.key] = doers(parse(record.text))
+        return self._doers[record.key]
+
     def missing_document(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:
         if not question.documents or record.doc_id in question.documents:
             return ()
@@ -223,6 +229,10 @@ class Judge:
             kinds = self.entity_kinds(hit.record)
             open_slots = {name for name, kind, _ in question.slots if kind in kinds}
             missing_names = tuple(n for n in missing_names if n not in open_slots)
+        if question.agent:  # "Did the Council adopt …?" is answered by a paragraph saying who adopted it
+            name, kind, verb = question.agent
+            if (verb, kind) in self.doers(hit.record):
+                missing_names = tuple(n for n in missing_names if n != name)
         readings = []
         # Names are checked on their own; they join the coverage of a question with no noun but them ("Is EUFOR
         # Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb alone

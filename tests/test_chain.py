@@ -77,6 +77,24 @@ def test_questions_the_documents_do_not_answer_are_refused(chain: AnswerChain, q
         _assert_well_formed(answer)
 
 
+def test_a_claimed_doer_is_denied_by_a_sentence_naming_another_doer_of_the_same_act(chain: AnswerChain) -> None:
+    """ "adopted by the European Commission" answers "Has NATO adopted …?" with a no."""
+    for question in (
+        "Has NATO adopted the Western Balkans Strategy?",
+        "Did the European Parliament adopt the Western Balkans Strategy?",
+    ):
+        answer = chain.ask(question)
+        assert answer.yes_no == "no" and _cited(answer) == {"eeas-wb-cfsp-csdp#p1"}, answer.answer
+    assert chain.ask("Did the European Commission adopt the Western Balkans Strategy in 2018?").yes_no == "yes"
+    assert chain.ask("Does Serbia take part in EU missions?").yes_no is None  # no doer of that act is named
+
+
+def test_a_document_is_named_by_the_head_of_its_kind_not_by_its_modifiers(chain: AnswerChain) -> None:
+    """The Council document is "the Council doc", "the document"; "the Council" is a body that acts."""
+    nouns = chain.judge.corpus.document_nouns
+    assert {"document", "page", "note"} <= nouns and "council" not in nouns and "web" not in nouns
+
+
 def test_a_question_about_a_name_alone_is_judged_by_the_name(chain: AnswerChain) -> None:
     """No noun but the names: the paragraphs on them answer an open question, not a question for a person."""
     begun = chain.ask("How did CSDP begin in the Western Balkans?")

@@ -393,3 +393,9 @@ def test_a_wh_word_opening_a_modifying_clause_asks_nothing(speller) -> None:
     assert understand("Will the EU send experts where needed?", [], speller).answer_type == "yes_no"
     assert understand("Will the EU help when crises happen?", [], speller).answer_type == "yes_no"
     assert understand("Does the text say when the dialogue starts?", [], speller).answer_type == "date"
+
+
+def test_the_doer_a_yes_no_question_claims(speller) -> None:
+    assert understand("Did NATO train the Albanian officers?", [], speller).agent == ("NATO", "ORG", "train")
+    assert understand("Is NATO an alliance?", [], speller).agent == ()
+    assert understand("Who trains the officers?", [], speller).agent == ()
