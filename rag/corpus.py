@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rag.nlp import parse
 from rag.records import ParagraphRecord
-from rag.text import CARDINALS, all_stems, is_stop_word, name_matches, sentences, stem, words
+from rag.text import CARDINALS, all_stems, is_stop_word, name_matches, name_parts, sentences, stem, words
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -129,7 +129,9 @@ def evidence_stems(record: ParagraphRecord) -> set[str]:
 
 
 def name_in(name: str, stems: set[str]) -> bool:
-    parts = [p for p in name.replace("-", " ").split() if p[:1].isalnum()]
+    parts = [p for p in name_parts(name) if p[:1].isalnum()]  # "EU-Western Balkans CFSP/CSDP": each part
     significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
-    initials = "".join(p[0] for p in significant).lower() if len(significant) > 1 else ""
+    # initials stand for spelled-out words ("United Nations" → "UN"), never for a name holding an acronym
+    spelled_out = len(significant) > 1 and not any(p.isupper() and len(p) > 1 for p in significant)
+    initials = "".join(p[0] for p in significant).lower() if spelled_out else ""
     return all(name_matches(p, stems) for p in significant) or initials in stems  # "United Nations" in "the UN"

@@ -149,12 +149,18 @@ def name_matches(name: str, text_stems: set[str]) -> bool:
     )
 
 
+DASH = re.compile(r"[–—]")
 NAME_JOINERS = ("and", "of", "for")  # lower-case words inside a name that its initials skip
 
 
 def all_stems(text: str) -> set[str]:
     """Stems of every word, of the parts of hyphenated words ("Counter-terrorism"), and the
-    initials of runs of capitalised words ("United Nations" → "un"), so names match either form."""
+    initials of runs of capitalised words ("United Nations" → "un"), so names match either form. A dash
+    separates names ("EU–Albania" is no "EA", which would be "EUFOR Althea")."""
+    return set().union(*(_segment_stems(segment) for segment in DASH.split(text)))
+
+
+def _segment_stems(text: str) -> set[str]:
     tokens = words(text)
     found = {stem(w) for w in tokens}
     found |= {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}

@@ -205,6 +205,10 @@ def test_a_multiword_name_is_also_searched_and_matched_as_its_acronym(speller) -
     assert asked.search_text.split()[-1] == "AC"
     assert name_in("Arctic Council", all_stems("Talks were held within the AC on shipping."))
     assert not name_in("Arctic Council", all_stems("Talks were held on shipping."))
+    # initials never cross a dash, nor stand for a name holding an acronym
+    assert not name_in("Arctic Navy", all_stems("The Arctic–Nordic talks"))
+    assert not name_in("EUFOR Arctic", all_stems("The EU and Arctic states met."))
+    assert name_in("EU-Nordic CFSP/CSDP", all_stems("The EU and Nordic states within CFSP/CSDP"))  # each part
 
 
 def test_a_real_word_the_corpus_lacks_is_left_alone_when_the_model_vocabulary_knows_it() -> None:
