@@ -380,7 +380,13 @@ def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:
 
 
 def _text(tokens: list[Token]) -> str:
-    return "".join(t.text_with_ws for t in tokens).strip(" ,;:-–—")
+    """The tokens as written; where tokens were left out between two, a space if the left-out text held one
+    ("membership, with" less its comma is "membership with")."""
+    parts = []
+    for token, following in zip(tokens, [*tokens[1:], None], strict=False):
+        skipped = token.doc[token.i : following.i] if following is not None else [token]
+        parts.append(token.text + (" " if any(t.whitespace_ for t in skipped) else ""))
+    return "".join(parts).strip(" ,;:-–—")
 
 
 def _is_request(root: Token) -> bool:
@@ -414,7 +420,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
     root = sentence.root
     if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
         topic = [c for c in root.subtree if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS][:1]
-        return _without_purpose([t for c in topic for t in c.subtree if t is not c]) if topic else tokens
+        return _without_purpose(_topic_phrase(topic[0])) if topic else tokens
     if not _is_request(root):
         return tokens
     clause = next(
@@ -444,6 +450,18 @@ def _content_tokens(doc: Doc) -> list[Token]:
         kept = kept[1:]
     kept = _without_purpose(kept)
     return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
+
+
+def _topic_phrase(preposition: Token) -> list[Token]:
+    """The object of a request's "on", with the phrases right after it that the parser hung on the request noun
+    instead ("a note on EU support | to the armed forces"); not a "for" or "with" phrase, nor one after a comma."""
+    phrase = [t for t in preposition.subtree if t is not preposition]
+    following = preposition.right_edge.i + 1
+    doc = preposition.doc
+    while following < len(doc) and doc[following].dep_ == "prep" and doc[following].lower_ not in ("for", "with"):
+        phrase += list(doc[following].subtree)
+        following = doc[following].right_edge.i + 1
+    return phrase
 
 
 def _without_purpose(tokens: list[Token]) -> list[Token]:

@@ -47,6 +47,8 @@ def speller() -> SpellingCorrector:
         ("List the hybrid threats named in the text.", "the hybrid threats named in the text"),  # the thing asked
         ("Prepare a summary of the cyber resilience work.", "the cyber resilience work"),  # an artefact of it
         ("Talking points on hybrid threats please.", "hybrid threats"),  # "please" is no verb
+        ("Prepare a short note on EU support to the Kosovo police.", "EU support to the Kosovo police"),
+        ("Draft a line for the speech on Arctic shipping, with the key dates.", "Arctic shipping"),
         ("Could you please list the hybrid threats?", "the hybrid threats"),
         # the wh-word a preposition governs from afar stays in front
         (
