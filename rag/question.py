@@ -608,6 +608,9 @@ def _inverted(tokens: list[Token]) -> bool:
     doc = tokens[0].doc
     comma = next((t for t in doc if t.text == "," and t.i + 1 < len(doc)), None)
     opening = [tokens[0]] + ([doc[comma.i + 1]] if comma is not None else [])
+    opener = tokens[0].pos_ in ("CCONJ", "INTJ") or (tokens[0].pos_ == "ADV" and tokens[0].tag_ != "WRB")
+    if opener and len(tokens) > 1:  # "And does the EU …?", "So is it …?"
+        opening.append(tokens[1])
     finite = ("VBZ", "VBP", "VBD", "MD")
     return any(t.pos_ == "AUX" or (t.tag_ in finite and t.dep_ in ("aux", "ROOT")) for t in opening)
 
@@ -879,6 +882,10 @@ def indirect(content: str) -> str:
     """ "When will the Dialogue meet?" → "when the Dialogue will meet"; "Is X binding?" → "whether X is binding"."""
     doc = english()(content.strip().rstrip("?").strip())
     tokens = [t for t in doc if not t.is_punct or t.text in ("-", "/", "'")]
+    while len(tokens) > 1 and (
+        tokens[0].pos_ in ("CCONJ", "INTJ") or (tokens[0].pos_ == "ADV" and tokens[0].tag_ != "WRB")
+    ):
+        tokens = tokens[1:]  # "And does the EU …?": the opener joins the chat, not the question
     if not tokens:
         return content
     wh = [t for t in tokens[:2] if t.tag_ in WH_TAGS]

@@ -405,3 +405,9 @@ def test_the_doer_a_yes_no_question_claims(speller) -> None:
     assert understand("Did NATO train the Albanian officers?", [], speller).agent == ("NATO", "ORG", "train")
     assert understand("Is NATO an alliance?", [], speller).agent == ()
     assert understand("Who trains the officers?", [], speller).agent == ()
+
+
+def test_a_chat_opener_before_the_auxiliary_still_makes_a_yes_no_question(speller) -> None:
+    assert understand("And does the EU train the Kosovo police?", [], speller).answer_type == "yes_no"
+    assert understand("So is the Arctic dialogue annual?", [], speller).answer_type == "yes_no"
+    assert indirect("And does the EU give Kosovo any help there?") == "whether the EU gives Kosovo any help there"
