@@ -844,6 +844,8 @@ def _uses_pronoun(doc: Doc) -> bool:
             return True
         if token.pos_ == "NOUN" and stem(token.lower_) in PRO_FORMS:  # "the CSDP-related ones"
             return True
+        if token.lower_ == "there" and token.dep_ != "expl":  # "any help there?"; not "is there …"
+            return True
     return False
 
 

@@ -411,3 +411,11 @@ def test_a_chat_opener_before_the_auxiliary_still_makes_a_yes_no_question(spelle
     assert understand("And does the EU train the Kosovo police?", [], speller).answer_type == "yes_no"
     assert understand("So is the Arctic dialogue annual?", [], speller).answer_type == "yes_no"
     assert indirect("And does the EU give Kosovo any help there?") == "whether the EU gives Kosovo any help there"
+
+
+def test_there_refers_back_to_the_previous_topic_unless_it_is_existential(speller) -> None:
+    history = ["What will the EU do on hybrid threats with Albania?"]
+    there = understand("Does the EU give Albania any specific help there?", history, speller)
+    assert {t.stem for t in there.readings()[-1]} >= {"hybrid", "threat"}
+    existential = understand("Is there any specific help for Albania?", history, speller)
+    assert not existential.carried_terms
