@@ -578,7 +578,7 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "body", token.text
         if word == "where":
             return "place", token.text
-    if _inverted(tokens) and not any(_interrogative(t) for t in tokens):
+    if _inverted(tokens) and not any(_interrogative(t) and not _adverbial_wh(t) for t in tokens):
         return ("general", "") if _alternative(doc) else ("yes_no", "")
     return "general", ""
 

@@ -398,6 +398,7 @@ def test_a_leading_for_phrase_and_a_located_thing_are_not_the_request(speller) -
 def test_a_wh_word_opening_a_modifying_clause_asks_nothing(speller) -> None:
     assert understand("Will the EU send experts where needed?", [], speller).answer_type == "yes_no"
     assert understand("Will the EU help when crises happen?", [], speller).answer_type == "yes_no"
+    assert understand("Had the talks ended when the note was issued?", [], speller).answer_type == "yes_no"
     assert understand("Does the text say when the dialogue starts?", [], speller).answer_type == "date"
 
 
