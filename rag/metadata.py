@@ -26,6 +26,9 @@ FIELD_LABELS = {
     "recipients": ("recipient", "recipients", "addressee", "addressed"),
 }
 LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
+# "To whom?", "By whom was it sent?": the preposition before "whom" names the field
+WHOM = re.compile(r"\b(to|from|by)\s+whom\b", re.IGNORECASE)
+WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
 MONTH_NAMES = [m for m in calendar.month_name if m]
 CLAIMED_DATE = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
@@ -35,7 +38,8 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     document ("Who is the partnership document addressed to?", "reference numbers and date of the document")."""
     parts = [p for w in words(question.content) for p in name_parts(w) if p.isalpha()]  # "EU-Kosovo": both
     stems = [stem(p) for p in parts if not is_stop_word(p) or stem(p) in LABEL_FIELDS]
-    fields = list(dict.fromkeys(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS))
+    whom = [WHOM_FIELDS[m.group(1).lower()] for m in WHOM.finditer(question.content)]
+    fields = list(dict.fromkeys([*whom, *(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
     if question.answer_type == "yes_no":  # "Is it marked LIMITE?": the value claimed is no topic
@@ -45,7 +49,7 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     named_here = question.document_words or question.lookup is not None or any(s in document_nouns for s in stems)
     # A follow-up's "it" is the document the chat is about ("What's its classification?", "And who is it addressed
     # to?") when a label says so itself; "When was it completed?" asks about the previous topic.
-    labelled = any(not is_stop_word(p) and stem(p) in LABEL_FIELDS for p in parts)
+    labelled = bool(whom) or any(not is_stop_word(p) and stem(p) in LABEL_FIELDS for p in parts)
     carried = (question.carried_lookup is not None and question.carried_lookup.cover) or question.documents
     return fields if named_here or (carried and labelled) else []
 
@@ -68,6 +72,8 @@ def field_lines(fields: list[str], cover: ParagraphRecord, lines: list[Sentence]
     """The cover-note lines that print the fields' values, one per value, a labelled one ("EEAS Reference: …")
     where the value is printed twice."""
     found = []
+    if "recipients" in fields:  # the Council's note and the working document it carries each have a "To:" line
+        found += [line for line in lines if line.text.startswith("To:")]
     for value in (v for field in fields for v in printed_values(cover.document, field)):
         printing = [line for line in lines if value in line.text]
         if printing:

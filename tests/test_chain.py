@@ -323,7 +323,11 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
 
     assert "6 November 2024" in answer("What is the date of the document?")
     assert "European External Action Service" in answer("Who sent the Albania partnership document?")
-    assert "Delegations" in answer("Who is the partnership document addressed to?")
+    addressed = answer("Who is the partnership document addressed to?")
+    assert "Delegations" in addressed and "CIVCOM" in addressed  # the note's and the working document's "To:"
+    assert "European External Action Service" in chain.ask("By whom was the Albania document sent?").answer
+    by_whom = chain.ask("To whom?", history=[("What is the date of the Albania document?", "")])
+    assert "Delegations" in by_whom.answer and _cited(by_whom) == {"eu-albania-sdp#cover"}
     marking = answer("How is the Albania document classified?")
     assert "LIMITE" in marking and "Limited" in marking  # the Council's marking and the EEAS's
     assert "15047/24" in answer("What's the partnership document's number?")
