@@ -18,6 +18,9 @@ from functools import cached_property
 from rag.text import ORDINALS, stem
 
 MIN_LENGTH = 3
+# The English wh-words (a closed class), spelled as chat spells them without the apostrophe: a question's typo one
+# edit from one of them is that word ("wats" → "whats", not the corpus's "was", which would make a yes/no question)
+WH_WORDS = ("what", "whats", "when", "whens", "where", "wheres", "which", "who", "whos", "whom", "whose", "why", "how")
 LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
 WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 DIGIT_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -45,6 +48,14 @@ class SpellingCorrector:
         return checker
 
     @cached_property
+    def wh_words(self):
+        from spellchecker import SpellChecker
+
+        checker = SpellChecker(language=None, distance=1)
+        checker.word_frequency.load_words(list(WH_WORDS))
+        return checker
+
+    @cached_property
     def corpus_stems(self) -> frozenset[str]:
         return frozenset(stem(w) for w in self.corpus)
 
@@ -58,6 +69,11 @@ class SpellingCorrector:
     def correct_word(self, word: str) -> str:
         if len(word) < MIN_LENGTH or self.is_known(word):
             return word
+        # a letter left out is the commonest chat typo: "whn" is "when" before "who"
+        dropped = [w for w in WH_WORDS if len(w) == len(word) + 1 and _subsequence(word, w)]
+        wh_word = dropped[0] if dropped else self.wh_words.correction(word)
+        if wh_word and wh_word != word:
+            return wh_word
         for cut in range(MIN_LENGTH, len(word) - MIN_LENGTH + 1):  # "cybersecurity" → "cyber security"
             head, tail = word[:cut], word[cut:]
             if self.is_known(head) and self.is_known(tail) and (head in self.corpus or tail in self.corpus):
@@ -91,3 +107,8 @@ def _contraction_of(short: str, word: str) -> bool:
         return False
     letters = iter(word[1:-1])
     return all(letter in letters for letter in short[1:-1])
+
+
+def _subsequence(short: str, word: str) -> bool:
+    letters = iter(word)
+    return all(letter in letters for letter in short)
