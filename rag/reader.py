@@ -269,7 +269,7 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     actor, or the negation of a word; otherwise the documents do not say whether."""
     if not candidates:
         return Reading("partial", [], missing=("whether",))
-    counted = {w.lower() for w in words(question.content)} & NUMBER_WORDS
+    counted = {p.lower() for w in words(question.content) for p in w.split("-")} & NUMBER_WORDS  # "first-ever"
     agreeing = [c for c in candidates if counted <= {w.lower() for w in words(c.text)}]
     if counted and agreeing:  # "Was the first conference held in 2024?" is settled by the "first" sentence
         candidates = agreeing
@@ -283,7 +283,10 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
     filled = _slot_filled(question, best.text)
-    if filled is False or _contradicts(question, best, judge) or _other_frequency(question, best):
+    if (
+        filled is False or _contradicts(question, best, judge) or _other_frequency(question, best)
+        or _described_otherwise(question, best.text)
+    ):  # fmt: skip
         return Reading("answered", [best], yes_no="no")
     if not question.slots and _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
@@ -385,6 +388,41 @@ def said_of_another(question: Question, text: str) -> bool:
     others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside | asked]
     # said of the subject when some mention of it and the predicate have no other name between them
     return not any(not any(min(m, s) < o < max(m, s) for o in others) for m in mentions for s in spots)
+
+
+def _described_otherwise(question: Question, text: str) -> bool:
+    """ "Is EUFOR Althea a civilian mission?" against "the military operation EUFOR Althea": the nearest noun that
+    describes the subject (the predicate's own noun, or one the subject stands in apposition to) and reaches a
+    mention of it with no other name between carries other qualifiers than the claim's."""
+    subject, predicate = _claim(parse(question.content))
+    if subject is None or predicate is None or predicate.pos_ != "NOUN":
+        return False
+    asked = tuple(
+        Term(stem(c.text), c.text, 1.0) for c in predicate.children
+        if c.dep_ in ("amod", "compound") and c.pos_ == "ADJ" and not c.is_stop
+    )  # fmt: skip
+    own = [t.lower_ for t in subject.subtree if t.pos_ == "PROPN"]  # the subject's name: "EUFOR Althea"
+    doc = parse(text)
+    nouns = [t for t in doc if t.pos_ == "NOUN" and t.is_alpha]
+    if not asked or not own or not nouns:
+        return False
+    lowered = [t.lower_ for t in doc]  # a mention is the whole name ("EU" alone is not "the EU Police Mission")
+    mentions = [i + len(own) - 1 for i in range(len(doc)) if lowered[i : i + len(own)] == own]
+    linked = {t.i for t in doc for m in mentions if (t.head.i == m or doc[m].head.i == t.i) and t.dep_ != "punct"}
+    # the predicate's own noun, or the noun the subject stands in apposition to ("the military operation EUFOR …")
+    kinds = [t for t in nouns if stem(t.text) == stem(predicate.text) or (t.i in linked and t.lower_ not in own)]
+    names = {n for n in proper_names(f"x {text}") if not re.search(r"['’]s$", n)}
+    others = [t.i for t in doc if t.text in names and t.lower_ not in own]
+    for mention in mentions:
+        reachable = [k for k in kinds if not any(min(mention, k.i) < o < max(mention, k.i) for o in others)]
+        if not reachable:
+            continue
+        nearest = min(reachable, key=lambda k: abs(k.i - mention))
+        qualifiers = [c.text for c in nearest.children if c.dep_ == "amod" and c.pos_ == "ADJ" and not c.is_stop]
+        # as written: "civilian" and "military" are close in meaning, being kinds of the same thing
+        if qualifiers and not {stem(q) for q in qualifiers} & {t.stem for t in asked}:
+            return True
+    return False
 
 
 def _slot_filled(question: Question, text: str) -> bool | None:

@@ -77,6 +77,15 @@ def test_questions_the_documents_do_not_answer_are_refused(chain: AnswerChain, q
         _assert_well_formed(answer)
 
 
+def test_a_claimed_kind_is_denied_by_the_subjects_own_description(chain: AnswerChain) -> None:
+    """ "the military operation EUFOR Althea" denies "a civilian operation" and confirms "a military operation";
+    "first-ever" asks for the first, which a sentence on today's operations does not settle."""
+    civilian = chain.ask("Is EUFOR Althea a civilian operation?")
+    assert civilian.yes_no == "no" and _cited(civilian) == {"eeas-wb-cfsp-csdp#p4"}
+    assert chain.ask("Is EUFOR Althea a military operation?").yes_no == "yes"
+    assert chain.ask("Was the EU's first-ever CSDP mission a naval operation?").yes_no is None
+
+
 def test_a_claimed_doer_is_denied_by_a_sentence_naming_another_doer_of_the_same_act(chain: AnswerChain) -> None:
     """ "adopted by the European Commission" answers "Has NATO adopted …?" with a no."""
     for question in (
