@@ -35,7 +35,7 @@ from rag.lookup import find_paragraph
 from rag.metadata import asked_fields, field_lines, settled
 from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
-from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, read
+from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, denied_by_description, read
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Embedder, Judge, Judgement
 from rag.search import SearchHit, search
@@ -252,7 +252,10 @@ class AnswerChain:
             if any(j.relevant for j in judged):
                 reading = read(asked, self.judge.widen(asked, judged), self.judge)
             else:
-                reading = _partial_reading(asked, judged, threshold)
+                on_topic = [j for j in judged if _on_topic(j, threshold)]
+                reading = denied_by_description(asked, on_topic, self.judge) or _partial_reading(
+                    asked, judged, threshold
+                )
         if reading is None or not reading.extracts:
             notes += _missing_notes(judged)
             return _not_found(question, asked, mode, candidates, notes, timer, started)

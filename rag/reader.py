@@ -282,10 +282,14 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         matches = judge.term_matches(own, extract.record.key, extract.text)
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
+    described = next((e for e in candidates if _described_otherwise(question, e.text)), None)
+    if described is not None:  # the subject's own description settles its kind, whichever sentence scores best;
+        # the best sentence of the same paragraph follows when it is another ("the first civilian mission was …")
+        context = [best] if best.record.key == described.record.key and best.text != described.text else []
+        return Reading("answered", [described, *context], yes_no="no")
     filled = _slot_filled(question, best.text)
     if (
         filled is False or _contradicts(question, best, judge) or _other_frequency(question, best)
-        or _described_otherwise(question, best.text)
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="no")
     if not question.slots and _other_named(question, best, matches):
@@ -390,6 +394,24 @@ def said_of_another(question: Question, text: str) -> bool:
     return not any(not any(min(m, s) < o < max(m, s) for o in others) for m in mentions for s in spots)
 
 
+def denied_by_description(question: Question, on_topic: list[Judgement], judge: Judge) -> Reading | None:
+    """A yes/no claim of a kind that no paragraph answers on its words ("Was Concordia a civilian mission?" shares
+    only the name with "the first military ESDP operation, Concordia") is still denied by the sentence describing
+    its subject otherwise."""
+    if question.answer_type != "yes_no":
+        return None
+    for judgement in sorted(on_topic, key=lambda j: -j.score):
+        for sentence in judge.corpus.sentences[judgement.record.key]:
+            if _described_otherwise(question, sentence.text):
+                said = [
+                    sentence,
+                    *([judgement.best_sentence] if judgement.best_sentence not in (None, sentence) else []),
+                ]
+                extracts = [Extract(judgement.record, (s,), judgement.score) for s in said]  # type: ignore[arg-type]
+                return Reading("answered", extracts, yes_no="no")
+    return None
+
+
 def _described_otherwise(question: Question, text: str) -> bool:
     """ "Is EUFOR Althea a civilian mission?" against "the military operation EUFOR Althea": the nearest noun that
     describes the subject (the predicate's own noun, or one the subject stands in apposition to) and reaches a
@@ -401,7 +423,8 @@ def _described_otherwise(question: Question, text: str) -> bool:
         Term(stem(c.text), c.text, 1.0) for c in predicate.children
         if c.dep_ in ("amod", "compound") and c.pos_ == "ADJ" and not c.is_stop
     )  # fmt: skip
-    own = [t.lower_ for t in subject.subtree if t.pos_ == "PROPN"]  # the subject's name: "EUFOR Althea"
+    claimed = {t.i for t in predicate.subtree}  # "Concordia the EU's first … mission": the appositive is the claim
+    own = [t.lower_ for t in subject.subtree if t.pos_ == "PROPN" and t.i not in claimed]  # "EUFOR Althea"
     doc = parse(text)
     nouns = [t for t in doc if t.pos_ == "NOUN" and t.is_alpha]
     if not asked or not own or not nouns:

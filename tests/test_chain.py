@@ -84,6 +84,9 @@ def test_a_claimed_kind_is_denied_by_the_subjects_own_description(chain: AnswerC
     assert civilian.yes_no == "no" and _cited(civilian) == {"eeas-wb-cfsp-csdp#p4"}
     assert chain.ask("Is EUFOR Althea a military operation?").yes_no == "yes"
     assert chain.ask("Was the EU's first-ever CSDP mission a naval operation?").yes_no is None
+    # the description denies it whichever sentence ranks first
+    concordia = chain.ask("Was Concordia a civilian operation?")
+    assert concordia.yes_no == "no" and "first military ESDP operation" in concordia.answer
 
 
 def test_a_claimed_doer_is_denied_by_a_sentence_naming_another_doer_of_the_same_act(chain: AnswerChain) -> None:
