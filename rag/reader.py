@@ -115,18 +115,25 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         return Reading("partial", chosen[:1], missing=absent)
     if question.focus and not _holds(question.focus, chosen, judge):  # "What is the budget of …?"
         return Reading("partial", chosen[:1], missing=(question.focus,))
-    if question.identifies and chosen and _only_mentioned(question, chosen[0], judge):
+    asked_for = question.identifies or _focus_of(question)  # "Which projects …?", "What were the recommendations of …?"
+    if asked_for and chosen and _only_mentioned(question, chosen[0], judge, asked_for):
         return Reading("partial", chosen[:1])  # "The documents do not say which PESCO projects …"
     return Reading("answered", chosen)
 
 
-def _only_mentioned(question: Question, extract: Extract, judge: Judge) -> bool:
+def _focus_of(question: Question) -> str:
+    """The noun a "What were the N of X?" question asks to have spelled out: its focus, with the "of" phrase."""
+    nouns = [t for t in parse(question.content) if t.text == question.focus] if question.focus else []
+    return question.focus if any(c.dep_ == "prep" and c.lower_ == "of" for t in nouns for c in t.children) else ""
+
+
+def _only_mentioned(question: Question, extract: Extract, judge: Judge, asked_for: str) -> bool:
     """ "Which PESCO projects will Albania join?" is not answered by "participation in PESCO projects": the
     sentence names the thing asked for with nothing the question lacks, neither in the phrase itself (a
     description: "exchanges at senior official levels") nor elsewhere (a name or number beyond the question's
     and the document's own actors: "the military operation EUFOR Althea"; a year says when, not which)."""
     asked = {stem(w) for w in words(question.asked)} | judge.corpus.document_stems[extract.record.doc_id]
-    said = [t for t in parse(extract.text) if stem(t.text) == stem(question.identifies)]
+    said = [t for t in parse(extract.text) if stem(t.text) == stem(asked_for)]
     if not said:
         return False
     described = [t for t in said[0].subtree if t is not said[0] and not t.is_stop and not t.is_punct]

@@ -114,6 +114,15 @@ def test_a_question_about_a_name_alone_is_judged_by_the_name(chain: AnswerChain)
     assert chain.ask("Who heads EUFOR Althea?").status != "answered"
 
 
+def test_the_n_of_x_is_not_answered_by_a_sentence_that_only_mentions_it(chain: AnswerChain) -> None:
+    """ "the implementation of its recommendations" says there are recommendations, not what they are; the
+    Strategy's objectives are spelled out ("outlines as objectives to expand …")."""
+    mentioned = chain.ask("What exactly were the recommendations of the Hybrid Risk Survey?")
+    assert mentioned.status == "partial" and _cited(mentioned) == {"eu-albania-sdp#15"}
+    spelled_out = chain.ask("What are the objectives of the Western Balkans Strategy?")
+    assert spelled_out.status == "answered" and _cited(spelled_out) == {"eeas-wb-cfsp-csdp#p1"}
+
+
 def test_a_covered_topic_with_a_missing_detail_is_a_partial_answer(chain: AnswerChain) -> None:
     answer = chain.ask("When does the EU start its cyber capacity building for Albania?")
     assert answer.status == "partial"
