@@ -108,7 +108,7 @@ class Question:
     periods: tuple[str, ...] = ()  # the frequency a yes/no question asks to confirm ("twice yearly")
     count: int | None = None  # points the request asks for ("three bullets")
     slots: tuple[tuple[str, str, str], ...] = ()  # a yes/no question's place or agent: ("Kosovo", "GPE", "in")
-    agent: tuple[str, str, str] = ()  # type: ignore[assignment]  # a yes/no question's doer: ("Council", "ORG", "adopt")
+    agent: tuple[str, ...] = ()  # a yes/no question's doer, its kind and verb: ("Council", "ORG", "adopt")
     phrases: tuple[tuple[str, ...], ...] = ()  # each noun phrase's word stems, its head first
     set_heads: tuple[str, ...] = ()  # stems of heads of phrases naming a set ("both documents", "each document")
     coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
@@ -608,11 +608,15 @@ def _inverted(tokens: list[Token]) -> bool:
     doc = tokens[0].doc
     comma = next((t for t in doc if t.text == "," and t.i + 1 < len(doc)), None)
     opening = [tokens[0]] + ([doc[comma.i + 1]] if comma is not None else [])
-    opener = tokens[0].pos_ in ("CCONJ", "INTJ") or (tokens[0].pos_ == "ADV" and tokens[0].tag_ != "WRB")
-    if opener and len(tokens) > 1:  # "And does the EU …?", "So is it …?"
+    if _chat_opener(tokens[0]) and len(tokens) > 1:  # "And does the EU …?", "So is it …?"
         opening.append(tokens[1])
     finite = ("VBZ", "VBP", "VBD", "MD")
     return any(t.pos_ == "AUX" or (t.tag_ in finite and t.dep_ in ("aux", "ROOT")) for t in opening)
+
+
+def _chat_opener(token: Token) -> bool:
+    """ "And", "So", "Also", "Well": a word that joins the question to the chat, not a wh-word."""
+    return token.pos_ in ("CCONJ", "INTJ") or (token.pos_ == "ADV" and token.tag_ != "WRB")
 
 
 def _interrogative(token: Token) -> bool:
@@ -647,7 +651,7 @@ def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _agent(doc: Doc) -> tuple[str, str, str] | tuple[()]:
+def _agent(doc: Doc) -> tuple[str, ...]:
     """Who a yes/no question says did something ("Did the Council adopt the strategy?"): a named body or place
     as the subject of an action verb, which a sentence naming another doer of that verb denies."""
     for entity in doc.ents:
@@ -884,9 +888,7 @@ def indirect(content: str) -> str:
     """ "When will the Dialogue meet?" → "when the Dialogue will meet"; "Is X binding?" → "whether X is binding"."""
     doc = english()(content.strip().rstrip("?").strip())
     tokens = [t for t in doc if not t.is_punct or t.text in ("-", "/", "'")]
-    while len(tokens) > 1 and (
-        tokens[0].pos_ in ("CCONJ", "INTJ") or (tokens[0].pos_ == "ADV" and tokens[0].tag_ != "WRB")
-    ):
+    while len(tokens) > 1 and _chat_opener(tokens[0]):
         tokens = tokens[1:]  # "And does the EU …?": the opener joins the chat, not the question
     if not tokens:
         return content

@@ -290,14 +290,10 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         scored.append((judge.coverage(own, matches), extract, matches))
     coverage, best, matches = max(scored, key=lambda triple: triple[0])
     described = next((e for e in candidates if _described_otherwise(question, e.text)), None)
-    if described is not None:  # the subject's own description settles its kind, whichever sentence scores best;
-        # the best sentence of the same paragraph follows when it is another ("the first civilian mission was …")
-        context = [best] if best.record.key == described.record.key and best.text != described.text else []
-        return Reading("answered", [described, *context], yes_no="no")
+    if described is not None:  # the subject's own description settles its kind, whichever sentence scores best
+        return Reading("answered", [described], yes_no="no")
     filled = _slot_filled(question, best.text)
-    if (
-        filled is False or _contradicts(question, best, judge) or _other_frequency(question, best)
-    ):  # fmt: skip
+    if filled is False or _contradicts(question, best, judge) or _other_frequency(question, best):
         return Reading("answered", [best], yes_no="no")
     if not question.slots and _other_named(question, best, matches):
         return Reading("answered", [best], yes_no="no")
@@ -410,12 +406,7 @@ def denied_by_description(question: Question, on_topic: list[Judgement], judge: 
     for judgement in sorted(on_topic, key=lambda j: -j.score):
         for sentence in judge.corpus.sentences[judgement.record.key]:
             if _described_otherwise(question, sentence.text):
-                said = [
-                    sentence,
-                    *([judgement.best_sentence] if judgement.best_sentence not in (None, sentence) else []),
-                ]
-                extracts = [Extract(judgement.record, (s,), judgement.score) for s in said]  # type: ignore[arg-type]
-                return Reading("answered", extracts, yes_no="no")
+                return Reading("answered", [Extract(judgement.record, (sentence,), judgement.score)], yes_no="no")
     return None
 
 

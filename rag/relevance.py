@@ -234,10 +234,9 @@ class Judge:
             if (verb, kind) in self.doers(hit.record):
                 missing_names = tuple(n for n in missing_names if n != name)
         readings = []
-        # Names are checked on their own; they join the coverage of a question with no noun but them ("Is EUFOR
-        # Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb alone
-        # would otherwise decide.
-        # A question asking for a person, date or figure is not answered by the paragraph naming what it is about.
+        # Names are checked on their own; they join the coverage of an open or yes/no question with no noun but them
+        # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb
+        # alone would otherwise decide; a question for a person, date or figure is not answered by the name alone.
         only_names = question.answer_type in ("yes_no", "general") and not any(t.weight >= 1.0 for t in question.terms)
         for terms in question.readings(with_names=only_names):
             matches = self.term_matches(terms, key)
