@@ -193,7 +193,10 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     if previous is None or lookup or not _refers_back(content_doc, names, terms):
         return question
     carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
-    carried_terms = previous.terms if _has_no_topic(terms) or _uses_pronoun(content_doc) else ()
+    # "With what aim?", "In which year?": the noun after the wh-word is what is asked for, not a new topic
+    asked_for = {stem(t.nbor(1).text) for t in content_doc if t.tag_ in ("WP", "WDT") and t.i + 1 < len(content_doc)}
+    own_topic = tuple(t for t in terms if t.stem not in asked_for)
+    carried_terms = previous.terms if _has_no_topic(own_topic) or _uses_pronoun(content_doc) else ()
     owned = _owned(parse(previous.content)) if any(t.tag_ == "POS" for t in content_doc) else None
     replaced: tuple[str, ...] = ()
     if owned:  # "and the EU's equivalent?" after "… Albania's National Security Strategy …": a new owner
@@ -205,8 +208,10 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     if answer_type == "general" and not terms and previous.answer_type not in ("lookup", "yes_no"):
         inherited_type = previous.answer_type  # "and the EU's?" after "When was Albania's strategy adopted?"
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
+    if _has_no_topic(own_topic) and not names:  # nothing of its own: the previous subject is what it asks about
+        names, carried_names = carried_names, ()
     return replace(
-        question, answer_type=inherited_type, carried_names=carried_names, carried_terms=carried_terms,
+        question, answer_type=inherited_type, names=names, carried_names=carried_names, carried_terms=carried_terms,
         carried_phrases=previous.phrases + previous.carried_phrases,
         search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip

@@ -422,3 +422,11 @@ def test_there_refers_back_to_the_previous_topic_unless_it_is_existential(spelle
     assert {t.stem for t in there.readings()[-1]} >= {"hybrid", "threat"}
     existential = understand("Is there any specific help for Albania?", history, speller)
     assert not existential.carried_terms
+
+
+def test_a_wh_fragment_follow_up_asks_about_the_previous_subject(speller) -> None:
+    history = ["Does the EU support the Kosovo police?"]
+    aim = understand("With what aim?", history, speller)
+    assert "Kosovo" in " ".join(aim.names) and {t.stem for t in aim.readings()[-1]} >= {"support"}
+    new_topic = understand("and what about cyber?", history, speller)
+    assert [t.written for t in new_topic.readings()[0]] == ["cyber"] and not new_topic.names
