@@ -777,6 +777,8 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
         stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"
         if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:
             continue
+        if token.dep_ == "punct":  # a chat word the parser attaches as punctuation ("whats EUPM lol")
+            continue
         if stem(token.lower_) in PRO_FORMS or token.lower_ in POSSIBILITY_WORDS:  # mood, not topic
             continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":

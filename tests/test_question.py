@@ -430,3 +430,8 @@ def test_a_wh_fragment_follow_up_asks_about_the_previous_subject(speller) -> Non
     assert "Kosovo" in " ".join(aim.names) and {t.stem for t in aim.readings()[-1]} >= {"support"}
     new_topic = understand("and what about cyber?", history, speller)
     assert [t.written for t in new_topic.readings()[0]] == ["cyber"] and not new_topic.names
+
+
+def test_a_chat_word_the_parser_attaches_as_punctuation_is_no_topic(speller) -> None:
+    asked = understand("whats EUPM lol", [], speller)
+    assert "lol" not in {t.written for t in asked.terms}
