@@ -99,6 +99,8 @@ def test_a_claimed_doer_is_denied_by_a_sentence_naming_another_doer_of_the_same_
         assert answer.yes_no == "no" and _cited(answer) == {"eeas-wb-cfsp-csdp#p1"}, answer.answer
     assert chain.ask("Did the European Commission adopt the Western Balkans Strategy in 2018?").yes_no == "yes"
     assert chain.ask("Does Serbia take part in EU missions?").yes_no is None  # no doer of that act is named
+    # "The EU and Albania have adopted strategic documents" does not say who adopted the Strategic Compass
+    assert chain.ask("Did the European Commission adopt the Strategic Compass?").yes_no is None
 
 
 def test_a_document_is_named_by_the_head_of_its_kind_not_by_its_modifiers(chain: AnswerChain) -> None:
