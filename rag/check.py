@@ -27,7 +27,18 @@ from rag.reader import MONTHS, NUMBER_WORDS, said_of_another
 from rag.records import ParagraphRecord
 from rag.references import DOCUMENT, Reference, find_references, without_references
 from rag.relevance import Judge
-from rag.text import NUMBER, PERIODS, all_stems, frequencies, numbers, proper_names, sentences, stem, words
+from rag.text import (
+    NUMBER,
+    PERIODS,
+    WRITTEN_DATE,
+    all_stems,
+    frequencies,
+    numbers,
+    proper_names,
+    sentences,
+    stem,
+    words,
+)
 from rag.verify import actors_of
 
 Verdict = Literal["supported", "wrong_paragraph", "unsupported", "uncited", "unreadable_reference"]
@@ -45,7 +56,6 @@ CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+")
 FIGURE_CONTEXT = 6  # words either side of a figure that say which fact it belongs to
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
 MONTH_NUMBER = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-WRITTEN_DATE = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTHS)})\s+((?:19|20)\d\d)\b")
 
 
 class ParagraphKey(BaseModel):

@@ -9,14 +9,13 @@ closed class, not words taken from questions.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from typing import Literal
 
 from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
-from rag.text import Sentence, is_stop_word, name_parts, stem, words
+from rag.text import WRITTEN_DATE, Sentence, is_stop_word, name_parts, stem, words
 
 FIELD_LABELS = {
     "date": ("date", "dated", "when"),
@@ -29,8 +28,7 @@ LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for 
 # "To whom?", "By whom was it sent?": the preposition before "whom" names the field
 WHOM = re.compile(r"\b(to|from|by)\s+whom\b", re.IGNORECASE)
 WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
-MONTH_NAMES = [m for m in calendar.month_name if m]
-CLAIMED_DATE = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
+CLAIMED_DATE = re.compile(rf"{WRITTEN_DATE.pattern}|\b((?:19|20)\d\d)\b")  # a written date, or a year alone
 
 
 def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:

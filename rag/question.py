@@ -649,11 +649,7 @@ def _asks_where(doc: Doc) -> Literal["", "where", "part"]:
 def _slots(doc: Doc) -> tuple[tuple[str, str, str], ...]:
     """Where or by whom something was done, which a yes/no question asks to confirm ("deployed in Kosovo",
     "adopted by the Council")."""
-    return tuple(
-        (re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE), entity_kind(e), slot_preposition(e))
-        for e in doc.ents
-        if slot_preposition(e)
-    )
+    return tuple((entity_name(e), entity_kind(e), slot_preposition(e)) for e in doc.ents if slot_preposition(e))
 
 
 def _agent(doc: Doc) -> tuple[str, ...]:
@@ -663,8 +659,7 @@ def _agent(doc: Doc) -> tuple[str, ...]:
         verb = entity.root.head
         acting = entity.root.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lower_ not in COPULAS
         if acting and entity.label_ in SLOT_LABELS:
-            name = re.sub(r"^(?:the|a|an)\s+", "", entity.text, flags=re.IGNORECASE)
-            return (name, entity_kind(entity), stem(verb.lower_))
+            return (entity_name(entity), entity_kind(entity), stem(verb.lower_))
     return ()
 
 
@@ -676,6 +671,11 @@ def doers(doc: Doc) -> set[tuple[str, str]]:
         (stem(entity.root.head.head.lower_), entity_kind(entity)) for entity in doc.ents
         if entity.root.dep_ == "pobj" and entity.root.head.dep_ == "agent"
     }  # fmt: skip
+
+
+def entity_name(entity: Span) -> str:
+    """A named thing as a question names it, without its article ("the Council" → "Council")."""
+    return re.sub(r"^(?:the|a|an)\s+", "", entity.text, flags=re.IGNORECASE)
 
 
 def entity_kind(entity: Span) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import english, parse
-from rag.question import POSSIBILITY_WORDS, Question, Term, entity_kind, mood, slot_preposition
+from rag.question import POSSIBILITY_WORDS, Question, Term, entity_kind, entity_name, mood, slot_preposition
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import (
@@ -386,7 +386,7 @@ def said_of_another(question: Question, text: str) -> bool:
     own = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in subject.subtree)}")}
     inside = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in predicate.subtree)}")}
     tokens = words(text)
-    names = {n for n in proper_names(f"x {text}") if not re.search(r"['’]s$", n)}  # "the Union's": a possessor
+    names = _named_things(text)
     spots = [i for i, w in enumerate(tokens) if w.lower() == predicate.lower_]
     mentions = [i for i, w in enumerate(tokens) if w.lower() in own]
     if not spots or not mentions:
@@ -394,7 +394,17 @@ def said_of_another(question: Question, text: str) -> bool:
     asked = {w.lower() for n in question.names for w in n.split()}  # names the question itself uses
     others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside | asked]
     # said of the subject when some mention of it and the predicate have no other name between them
-    return not any(not any(min(m, s) < o < max(m, s) for o in others) for m in mentions for s in spots)
+    return not any(_apart(m, s, others) for m in mentions for s in spots)
+
+
+def _named_things(text: str) -> set[str]:
+    """The names a sentence uses for things, not a possessor ("the Union's")."""
+    return {n for n in proper_names(f"x {text}") if not re.search(r"['’]s$", n)}
+
+
+def _apart(first: int, second: int, others: list[int]) -> bool:
+    """No other name stands between two positions: what is said at one is said of the thing at the other."""
+    return not any(min(first, second) < o < max(first, second) for o in others)
 
 
 def denied_by_description(question: Question, on_topic: list[Judgement], judge: Judge) -> Reading | None:
@@ -432,10 +442,10 @@ def _described_otherwise(question: Question, text: str) -> bool:
     linked = {t.i for t in doc for m in mentions if (t.head.i == m or doc[m].head.i == t.i) and t.dep_ != "punct"}
     # the predicate's own noun, or the noun the subject stands in apposition to ("the military operation EUFOR …")
     kinds = [t for t in nouns if stem(t.text) == stem(predicate.text) or (t.i in linked and t.lower_ not in own)]
-    names = {n for n in proper_names(f"x {text}") if not re.search(r"['’]s$", n)}
+    names = _named_things(text)
     others = [t.i for t in doc if t.text in names and t.lower_ not in own]
     for mention in mentions:
-        reachable = [k for k in kinds if not any(min(mention, k.i) < o < max(mention, k.i) for o in others)]
+        reachable = [k for k in kinds if _apart(mention, k.i, others)]
         if not reachable:
             continue
         nearest = min(reachable, key=lambda k: abs(k.i - mention))
@@ -487,10 +497,7 @@ def _other_named(question: Question, extract: Extract, matches: dict[str, float]
     absent = {n for n in question.names if not matches.get(n.lower())}
     if not absent:
         return False
-    kinds = {
-        re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.IGNORECASE): entity_kind(e)
-        for e in parse(question.content).ents
-    }
+    kinds = {entity_name(e): entity_kind(e) for e in parse(question.content).ents}
     asked_kinds = {kinds[n] for n in absent if n in kinds}
     named = {n.lower() for n in question.names}
     return any(entity_kind(e) in asked_kinds and e.text.lower() not in named for e in parse(extract.text).ents)

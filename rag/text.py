@@ -6,6 +6,7 @@ abbreviations of EU texts added; stemming uses PyStemmer, the stemmer BM25 alrea
 
 from __future__ import annotations
 
+import calendar
 import importlib.util
 import os
 import re
@@ -150,6 +151,10 @@ def name_matches(name: str, text_stems: set[str]) -> bool:
 
 
 DASH = re.compile(r"[–—]")
+# "6 November 2024", "March 2020": a date as prose writes it (day, month, year)
+WRITTEN_DATE = re.compile(
+    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(m for m in calendar.month_name if m)})\s+((?:19|20)\d\d)\b"
+)
 NAME_JOINERS = ("and", "of", "for")  # lower-case words inside a name that its initials skip
 
 
