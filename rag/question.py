@@ -730,7 +730,7 @@ def _focus(doc: Doc) -> str:
 
 def _identified(doc: Doc) -> str:
     """ "Which projects …", "what recommendations …": the noun a wh-determiner asks to have named."""
-    found = (t.head.text for t in doc if t.tag_ == "WDT" and t.dep_ == "det" and t.head.pos_ == "NOUN")
+    found = (t.head.text for t in doc if t.tag_ == "WDT" and t.dep_ == "det" and t.head.pos_ in ("NOUN", "PROPN"))
     return next(found, "")
 
 

@@ -133,12 +133,24 @@ def _only_mentioned(question: Question, extract: Extract, judge: Judge, asked_fo
     description: "exchanges at senior official levels") nor elsewhere (a name or number beyond the question's
     and the document's own actors: "the military operation EUFOR Althea"; a year says when, not which)."""
     asked = {stem(w) for w in words(question.asked)} | judge.corpus.document_stems[extract.record.doc_id]
-    said = [t for t in parse(extract.text) if stem(t.text) == stem(asked_for)]
+    parsed = parse(extract.text)
+    said = [t for t in parsed if stem(t.text) == stem(asked_for)]
     if not said:
         return False
     described = [t for t in said[0].subtree if t is not said[0] and not t.is_stop and not t.is_punct]
-    named = proper_names(extract.text) | {n for n in numbers(extract.text) if not YEAR.fullmatch(n)}  # not when
+    if _indefinite(said[0]) and all(stem(t.text) in asked for t in described if t.i < said[0].i):
+        return True  # "in collaboration with an ESDC Network Member": some member, not which ("a clear vision" says)
+    # Proper nouns as the parser tags them: a capitalised common noun ("third States") names nothing.
+    named = {t.text for t in parsed if t.pos_ == "PROPN" and t.text in proper_names(extract.text)}
+    named |= {n for n in numbers(extract.text) if not YEAR.fullmatch(n)}  # a year says when, not which
     return all(stem(t.text) in asked for t in described) and all(stem(n) in asked for n in named)
+
+
+def _indefinite(noun: Token) -> bool:
+    """A noun under "a"/"an" with no apposition naming it introduces one of its kind without saying which."""
+    children = list(noun.children)
+    indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in children)
+    return indefinite and not any(c.dep_ == "appos" for c in children)
 
 
 def _requested(question: Question, ranked: list[Extract]) -> list[Extract]:

@@ -125,6 +125,16 @@ def test_the_n_of_x_is_not_answered_by_a_sentence_that_only_mentions_it(chain: A
     assert spelled_out.status == "answered" and _cited(spelled_out) == {"eeas-wb-cfsp-csdp#p1"}
 
 
+def test_which_things_are_not_named_by_some_one_of_them_or_a_capitalised_common_noun(chain: AnswerChain) -> None:
+    """ "an ESDC Network Member" is some member, not which; ¶25's "third States" names no project; "a clear
+    vision for a more robust EU role" describes the vision it introduces."""
+    member = chain.ask("Which ESDC Network Member will host Albania's training?")
+    assert member.status == "partial" and _cited(member) == {"eu-albania-sdp#26"}
+    assert chain.ask("Which PESCO projects are open to Albania?").status == "partial"
+    vision = chain.ask("What kind of vision does the Strategic Compass set out?")
+    assert vision.status == "answered" and "clear vision" in vision.answer
+
+
 def test_a_covered_topic_with_a_missing_detail_is_a_partial_answer(chain: AnswerChain) -> None:
     answer = chain.ask("When does the EU start its cyber capacity building for Albania?")
     assert answer.status == "partial"
