@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import NAMED_THING_LABELS, english, governed_place, parse
-from rag.text import CARDINALS, ORDINALS, frequencies, name_parts, stem, words
+from rag.text import CARDINALS, ORDINALS, YEAR, frequencies, name_parts, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -166,7 +166,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
     focus = _focus(content_doc)
-    terms = _terms(content_doc, names)
+    terms = _terms(content_doc, names, references=lookup is None)
     if focus.lower() in NAME_NOUNS:  # "the name of the envoy" asks for the envoy, by its name
         terms = tuple(t for t in terms if t.written != focus)
         focus = _named_by(content_doc, focus)
@@ -765,8 +765,9 @@ def _names(doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
-def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
-    """Content words other than the names, which the relevance judge checks on their own."""
+def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[Term, ...]:
+    """Content words other than the names, which the relevance judge checks on their own. A question looking up
+    a paragraph or the cover note ("the cover note of 15047/24") uses its numbers to find it, not as a topic."""
     written = [e.text for e in doc.ents if governed_place(e)]  # "Tirana", asked about as "Albania"
     name_stems = {stem(part) for name in (*names, *written) for part in name_parts(name)}
     terms: dict[str, Term] = {}
@@ -784,8 +785,12 @@ def _terms(doc: Doc, names: tuple[str, ...]) -> tuple[Term, ...]:
         classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
         if asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier):
             continue  # "in what year", "what kinds of trafficking": the answer's slot, not a topic
-        for part in re.split(r"[-/–]", token.text):
-            if len(part) > 1 and not part.isdigit() and stem(part) not in name_stems:
+        # A number naming something ("is 1325 mentioned?", "Resolution 1325") is a reference the paragraph must
+        # hold; one counting something ("3 Joint Declarations") or a year is checked by the reading, not the topic.
+        counting = token.dep_ == "nummod" and token.i < token.head.i
+        reference = references and not counting and not YEAR.fullmatch(token.text)
+        for part in [token.text] if reference and token.like_num else re.split(r"[-/–]", token.text):
+            if len(part) > 1 and (reference or not part.isdigit()) and stem(part) not in name_stems:
                 key = stem(part)
                 terms.setdefault(key, Term(key, part, _weight(token), subject=_subject_stem(token)))
     return tuple(terms.values())

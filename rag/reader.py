@@ -20,6 +20,7 @@ from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import (
     CARDINALS,
     ORDINALS,
+    YEAR,
     Sentence,
     all_stems,
     frequencies,
@@ -50,7 +51,6 @@ NUMBER_WORDS = frozenset(
      "single", "double", "twice"]
 )  # fmt: skip
 MONTHS = frozenset(m for m in calendar.month_name if m)  # capitalised: the modal "may" is not May
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\(?[a-z0-9]{1,3}[.)])\s+")
 REFERS_BACK = frozenset(["this", "that", "these", "those", "it", "its", "they", "them", "their", "such"])
 

@@ -20,6 +20,7 @@ from rag.nlp import skipping_optional_imports
 EU_ABBREVIATIONS = {"i.a", "e.g", "i.e", "cf", "para", "paras", "art", "no", "nos", "doc", "ref", "vol", "or"}
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*|\d[\d.,/]*\d|\d")
 NUMBER = re.compile(r"\d")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 # Number words of English in order, so their position gives their value ("three" → 3, "second" → 2).
 CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")  # fmt: skip

@@ -435,3 +435,14 @@ def test_a_wh_fragment_follow_up_asks_about_the_previous_subject(speller) -> Non
 def test_a_chat_word_the_parser_attaches_as_punctuation_is_no_topic(speller) -> None:
     asked = understand("whats EUPM lol", [], speller)
     assert "lol" not in {t.written for t in asked.terms}
+
+
+def test_a_number_standing_alone_is_a_topic_but_not_a_count_a_year_or_a_looked_up_reference(
+    speller: SpellingCorrector,
+) -> None:
+    def terms(asked: str) -> set[str]:
+        return {t.written for t in understand(asked, [], speller).terms}
+
+    assert "1325" in terms("Is resolution 1325 cited anywhere?") and "2510/19" in terms("Does 2510/19 come up?")
+    assert not {"3", "2019"} & terms("Were 3 declarations signed in 2019?")
+    assert not terms("What does paragraph 12 say?") & {"12"}
