@@ -199,7 +199,8 @@ class AnswerChain:
         if asked.carried_lookup is not None and asked.lookup is None:  # "that support" after "What does ¶20 say?"
             record = find_paragraph(asked.carried_lookup, self.judge.corpus.records, doc_id)
             judgement = self.judge.judge(asked, SearchHit(record, 1.0, None, None)) if record else None
-            if judgement and judgement.coverage > 0 and not judgement.missing_names:
+            # it must hold some of the follow-up's words or a name it asks about ("which Western Balkans document?")
+            if judgement and (judgement.coverage > 0 or asked.names) and not judgement.missing_names:
                 return self._read_one(question, asked, mode, judgement, notes, timer, started)
         if asked.lookup is not None:
             record = find_paragraph(asked.lookup, self.judge.corpus.records, doc_id)

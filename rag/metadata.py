@@ -44,7 +44,11 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
         topic -= {stem(p) for n in question.names for p in name_parts(n)} | _date_stems(question.content)
     if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):
         return []
-    named_here = question.document_words or question.lookup is not None or any(s in document_nouns for s in stems)
+    asked_which = stem(question.identifies) if question.identifies else ""  # "which … document": none named
+    named_here = (
+        question.document_words or question.lookup is not None
+        or any(s in document_nouns and s != asked_which for s in stems)
+    )  # fmt: skip
     # A follow-up's "it" is the document the chat is about ("What's its classification?", "And who is it addressed
     # to?") when a label says so itself; "When was it completed?" asks about the previous topic.
     labelled = bool(whom) or any(not is_stop_word(p) and stem(p) in LABEL_FIELDS for p in parts)

@@ -381,6 +381,8 @@ def _phrases(doc: Doc) -> tuple[tuple[str, ...], ...]:
         return [stem(p) for t in tokens if not t.is_punct for p in re.split(r"[-/–]", t.text) if p]
 
     found = [(chunk.root, list(chunk)) for chunk in doc.noun_chunks] + [(run[-1], run) for run in runs]
+    # "which Western Balkans document …?" asks which document: a phrase under a wh-determiner names none
+    found = [(head, tokens) for head, tokens in found if not any(t.tag_ in ("WDT", "WP$") for t in tokens)]
     return tuple(dict.fromkeys((stem(head.text), *parts(tokens)) for head, tokens in found))
 
 

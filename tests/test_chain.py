@@ -470,6 +470,9 @@ def test_a_follow_up_pointing_back_at_a_looked_up_paragraph_is_read_from_it(chai
     assert _cited(that) == {"eu-albania-sdp#19"}  # ¶19: capacity building and rapid response assistance
     elsewhere = chain.ask("And what about hybrid threats?", history=history)
     assert "eu-albania-sdp#19" not in _cited(elsewhere)
+    # a phrase under "which" asks for a document and names none; the name it holds is in ¶27
+    which = chain.ask("Which Western Balkans document does it mention?", history=[("What does ¶27 say?", "")])
+    assert which.status == "answered" and _cited(which) == {"eu-albania-sdp#27"}
 
 
 def test_the_llm_may_confirm_a_refused_candidate_only_with_one_of_two_words(chain: AnswerChain) -> None:
