@@ -38,6 +38,8 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     stems = [stem(p) for p in parts if not is_stop_word(p) or stem(p) in LABEL_FIELDS]
     whom = [WHOM_FIELDS[m.group(1).lower()] for m in WHOM.finditer(question.content)]
     fields = list(dict.fromkeys([*whom, *(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
+    if question.mood in ("future", "possible"):  # "When will the partnership be reviewed?": not the date it bears
+        fields = [f for f in fields if f != "date"]
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
     if question.answer_type == "yes_no":  # "Is it marked LIMITE?": the value claimed is no topic

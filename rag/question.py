@@ -805,7 +805,8 @@ def _weight(token: Token) -> float:
 
 
 def _subject_stem(token: Token) -> str:
-    subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    """The doer of a verb: "the partnership" says, but is reviewed (a passive subject is what the verb is about)."""
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
     return stem(subject.lower_) if token.pos_ == "VERB" and subject is not None else ""
 
 

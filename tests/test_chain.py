@@ -355,6 +355,9 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
         return found.answer
 
     assert "6 November 2024" in answer("What is the date of the document?")
+    # what will happen to the document is in its text, not its date; it is what a passive verb is about
+    reviewed = chain.ask("When will the partnership's areas be reviewed?")
+    assert "eu-albania-sdp#cover" not in _cited(reviewed) and "eu-albania-sdp#32" in _cited(reviewed)
     assert "European External Action Service" in answer("Who sent the Albania partnership document?")
     addressed = answer("Who is the partnership document addressed to?")
     assert "Delegations" in addressed and "CIVCOM" in addressed  # the note's and the working document's "To:"
