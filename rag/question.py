@@ -401,8 +401,9 @@ def _is_request(root: Token) -> bool:
     if root.pos_ not in ("VERB", "AUX"):
         return False
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subjects:
-        return root.tag_ == "VB" and root.i == root.sent.start + sum(
+    if not subjects:  # an imperative: the verb's base form ("set out …" may be tagged past), first in its clause
+        base = root.tag_ == "VB" or (root.tag_ in ("VBD", "VBP") and root.lower_ in _lemmas(root.lower_))
+        return base and root.i == root.sent.start + sum(
             1 for t in root.sent if t.i < root.i and (t.dep_ in ("intj", "advmod", "punct") or t.pos_ == "INTJ")
         )
     return all(s.pos_ == "PRON" and set(s.morph.get("Person")) & {"1", "2"} for s in subjects)
@@ -501,10 +502,12 @@ def _is_artefact(noun: Token) -> bool:
     """ "Draft a line on X", "a summary of X", "every reference to X" ask for something about X; "List the action
     plans referred to in …" asks for the plans themselves. What is requested is an artefact when a phrase
     ("on X", "of X"; a "for" phrase says whom it is for) or a count hangs off it, or nothing else says what it is."""
+    addressee = {t.i for c in noun.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree}
     return (
         noun.dep_ == "ccomp"
         or any((c.dep_ == "prep" and c.lower_ in ARTEFACT_PREPOSITIONS) or c.dep_ == "nummod" for c in noun.children)
-        or not any(c.pos_ in ("NOUN", "PROPN", "ADJ") for c in noun.subtree if c is not noun)
+        or any(_describing(c) for c in noun.children)
+        or not any(c.pos_ in ("NOUN", "PROPN", "ADJ") for c in noun.subtree if c is not noun and c.i not in addressee)
     )
 
 
@@ -514,7 +517,15 @@ def _artefact(noun: Token) -> set[int]:
     for child in noun.children:
         if child.i < noun.i or child.dep_ in ("appos",):
             found |= {t.i for t in child.subtree}
+        if _describing(child):  # "a paragraph summarising X": X is the content, the participle the writing
+            found.add(child.i)
     return found
+
+
+def _describing(token: Token) -> bool:
+    """A participle clause on the text asked for or on its addressee says what the text is to hold ("a line for
+    the speech highlighting X", "a paragraph summarising X")."""
+    return token.dep_ == "acl" and token.tag_ == "VBG"
 
 
 def _kept_preps(for_token: Token) -> set[int]:
@@ -522,7 +533,9 @@ def _kept_preps(for_token: Token) -> set[int]:
     kept: set[int] = set()
     for token in for_token.subtree:
         if token is not for_token and token.dep_ == "prep" and token.lower_ in TOPIC_PREPOSITIONS:
-            kept |= {t.i for t in token.subtree}
+            kept |= {token.i} | {t.i for t in _topic_phrase(token)}  # "on EU support | to the armed forces"
+        if _describing(token):
+            kept |= {t.i for t in token.subtree} - {token.i}
     return kept
 
 
@@ -935,6 +948,12 @@ def indirect(content: str) -> str:
     text = " ".join([prefix, *(t.text for t in rest)])
     text = re.sub(r"\s+(['’]s|n't)\b", r"\1", text)
     return text[:1].lower() + text[1:]
+
+
+def _lemmas(verb: str) -> tuple[str, ...]:
+    from lemminflect import getLemma  # the parser here does not lemmatise
+
+    return getLemma(verb, upos="VERB")
 
 
 def _inflected(verb: str, tag: str) -> str:

@@ -48,8 +48,14 @@ def speller() -> SpellingCorrector:
         ("Prepare a summary of the cyber resilience work.", "the cyber resilience work"),  # an artefact of it
         ("Talking points on hybrid threats please.", "hybrid threats"),  # "please" is no verb
         ("Prepare a short note on EU support to the Kosovo police.", "EU support to the Kosovo police"),
-        ("Draft a line for the speech on Arctic shipping, with the key dates.", "Arctic shipping"),
+        # what the text is to include is content too ("with the key dates": dates are asked for)
+        ("Draft a line for the speech on Arctic shipping, with the key dates.", "Arctic shipping with the key dates"),
         ("Could you please list the hybrid threats?", "the hybrid threats"),
+        # a participle says what the text holds, on the text or on whom it is for; "set out" is an imperative
+        ("Draft a paragraph for the press team summarising our cyber work.", "our cyber work"),
+        ("Write one line for the envoy's speech highlighting hybrid threats.", "hybrid threats"),
+        ("For the desk, set out the hybrid threats with dates.", "the hybrid threats with dates"),
+        ("Write a line for the envoy's remarks on EU support to the Kosovo police.", "EU support to the Kosovo police"),
         # the wh-word a preposition governs from afar stays in front
         (
             "For the COREPER note, summarise in two bullets what the EU commits to on cyber.",
