@@ -20,6 +20,28 @@ if TYPE_CHECKING:
 NAMED_THING_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC", "LAW", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "PERSON"})
 
 
+# The answer slots "which country", "which institution" ask to fill, by the kind of named thing that fills them.
+SLOT_ANSWER_TYPES = {"GPE": "place", "LOC": "place", "ORG": "body", "NORP": "body", "PERSON": "body"}
+
+
+@cache
+def entity_label_nouns() -> dict[str, str]:
+    """The nouns spaCy's own glosses of its entity labels name them by ("Countries, cities, states" for GPE,
+    "Companies, agencies, institutions" for ORG), keyed by stem: "In which country …?" asks for a GPE. A gloss
+    item with its own "of" phrase ("bodies of water") names something narrower than its head and is left out."""
+    import spacy
+
+    from rag.text import stem
+
+    nouns: dict[str, str] = {}
+    for label in SLOT_ANSWER_TYPES:
+        for item in (spacy.explain(label) or "").split(","):
+            item = item.replace("etc.", "").strip()
+            if item.endswith("s") and " of " not in item:  # the kinds, listed in the plural ("including fictional")
+                nouns.setdefault(stem(item.split()[-1].lower()), label)
+    return nouns
+
+
 # Prepositions after which a capital is the place itself ("held in Tirana"), not its government.
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "to", "into", "inside", "outside", "within", "around"})
 

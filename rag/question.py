@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from rag.nlp import NAMED_THING_LABELS, english, governed_place, parse
+from rag.nlp import NAMED_THING_LABELS, SLOT_ANSWER_TYPES, english, entity_label_nouns, governed_place, parse
 from rag.text import CARDINALS, ORDINALS, YEAR, frequencies, name_parts, stem, words
 
 if TYPE_CHECKING:
@@ -594,6 +594,8 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "date", f"{token.text} {asked_about}"
         if asked_about in NUMBER_NOUNS:
             return "number", f"{token.text} {asked_about}"
+        if asked_about and stem(asked_about) in entity_label_nouns():  # "In which country …?": a place
+            return SLOT_ANSWER_TYPES[entity_label_nouns()[stem(asked_about)]], f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
             return "body", token.text
         if word == "where":
@@ -694,9 +696,13 @@ def entity_name(entity: Span) -> str:
 
 
 def entity_kind(entity: Span) -> str:
+    return label_kind(entity.label_)
+
+
+def label_kind(label: str) -> str:
     """The kind of a named thing, places as one kind: the tagger calls "North Macedonia" a location in one
     sentence and a country in the next."""
-    return "GPE" if entity.label_ == "LOC" else entity.label_
+    return "GPE" if label == "LOC" else label
 
 
 def slot_preposition(entity: Span) -> str:

@@ -21,8 +21,8 @@ import numpy as np
 
 from rag.corpus import Corpus, name_in
 from rag.embedding import Encoder, WordVectors
-from rag.nlp import parse
-from rag.question import Question, Term, doers, entity_kind
+from rag.nlp import entity_label_nouns, parse
+from rag.question import Question, Term, doers, entity_kind, label_kind
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, name_parts, stem, words
@@ -181,6 +181,22 @@ class Judge:
             self._doers[record.key] = doers(parse(record.text))
         return self._doers[record.key]
 
+    def slot_filled(self, question: Question, record: ParagraphRecord) -> dict[str, float]:
+        """ "In which country …?" is answered by a paragraph naming a country the question does not ("in Bosnia and
+        Herzegovina"), though it never says "country": the asked noun counts as held."""
+        slot = stem(question.identifies.lower()) if question.identifies else ""
+        label = entity_label_nouns().get(slot)
+        if label is None:
+            return {}
+        # not the question's names, nor the document's own parties ("Which city hosted …?" is not "Albania")
+        asked = {stem(p) for name in question.names for p in name_parts(name)}
+        asked |= self.corpus.document_stems[record.doc_id]
+        other = any(
+            label_kind(e.label_) == label_kind(label) and not all(stem(p) in asked for p in name_parts(e.text))
+            for e in parse(record.text).ents
+        )
+        return {slot: 1.0} if other else {}
+
     def missing_document(self, question: Question, record: ParagraphRecord) -> tuple[str, ...]:
         if not question.documents or record.doc_id in question.documents:
             return ()
@@ -238,8 +254,9 @@ class Judge:
         # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb
         # alone would otherwise decide; a question for a person, date or figure is not answered by the name alone.
         only_names = question.answer_type in ("yes_no", "general") and not any(t.weight >= 1.0 for t in question.terms)
+        filled = self.slot_filled(question, hit.record)
         for terms in question.readings(with_names=only_names):
-            matches = self.term_matches(terms, key)
+            matches = self.term_matches(terms, key) | filled
             if in_context:
                 matches |= dict.fromkeys(self.said_in_context(question, terms, hit.record), 1.0)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)

@@ -135,6 +135,12 @@ def test_which_things_are_not_named_by_some_one_of_them_or_a_capitalised_common_
     assert vision.status == "answered" and "clear vision" in vision.answer
 
 
+def test_a_which_noun_of_a_named_kind_is_held_by_a_name_of_that_kind(chain: AnswerChain) -> None:
+    """WB p4 never says "country"; it names one ("EUFOR Althea in Bosnia and Herzegovina")."""
+    where = chain.ask("In which country does EUFOR Althea serve?")
+    assert where.status == "answered" and _cited(where) == {"eeas-wb-cfsp-csdp#p4"}
+
+
 def test_a_covered_topic_with_a_missing_detail_is_a_partial_answer(chain: AnswerChain) -> None:
     answer = chain.ask("When does the EU start its cyber capacity building for Albania?")
     assert answer.status == "partial"

@@ -80,6 +80,9 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("How many declarations are there?", "number"),
         ("How often will they meet?", "frequency"),
         ("Who will monitor the work?", "body"),
+        ("In which country is the mission based?", "place"),  # spaCy's gloss of GPE: "Countries, cities, states"
+        ("Which agency runs the mission?", "body"),  # of ORG: "Companies, agencies, institutions"
+        ("Which bodies of water does it patrol?", "general"),  # a gloss item narrowed by "of" names nothing
         ("Does the EU support Albania?", "yes_no"),
         ("Is Albania a member?", "yes_no"),
         ("What does paragraph 4 say?", "lookup"),
