@@ -47,6 +47,33 @@ DISTRIBUTIVE = frozenset({"each", "every", "both", "all"})  # English distributi
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
 PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
+# The finite auxiliaries of English (a closed class): one still after "whether" was not moved behind its subject.
+INVERTED_AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+    ]
+)
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
 # "every mention of X", "references to X": the places X is named (closed class, with the preposition each takes)
@@ -918,12 +945,33 @@ def _paragraph_reference(text: str) -> ParagraphReference | None:
 def indirect(content: str) -> str:
     """ "When will the Dialogue meet?" → "when the Dialogue will meet"; "Is X binding?" → "whether X is binding"."""
     doc = english()(content.strip().rstrip("?").strip())
+    comma = next((t.i for t in doc if t.text == ","), None)
+    if comma is not None and 0 < comma < len(doc) - 1 and doc[comma + 1].pos_ == "AUX" and doc[0].pos_ != "AUX":
+        # "According to the EEAS page, is Albania …" → "whether, according to the EEAS page, Albania is …"
+        inner = indirect(doc[comma + 1 :].text)
+        intro = doc[:comma].text
+        if inner.startswith("whether ") and inner != _quoted(doc[comma + 1 :].text):
+            return f"whether, {intro[:1].lower() + intro[1:]}, {inner.removeprefix('whether ')}"
+    text = _indirect(doc)
+    first_after = text.split()[1:2]
+    if text.startswith("whether") and first_after and first_after[0].lower() in INVERTED_AUXILIARIES:
+        return _quoted(content)  # the parse did not show where the subject ends: quote the question instead
+    return text
+
+
+def _quoted(content: str) -> str:
+    return f"the answer to “{content.strip()}”"
+
+
+def _indirect(doc: Doc) -> str:
+    content = doc.text
     tokens = [t for t in doc if not t.is_punct or t.text in ("-", "/", "'")]
     while len(tokens) > 1 and _chat_opener(tokens[0]):
         tokens = tokens[1:]  # "And does the EU …?": the opener joins the chat, not the question
     if not tokens:
         return content
-    wh = [t for t in tokens[:2] if t.tag_ in WH_TAGS]
+    # a wh-word, not "that" or "which" tagged as one where it points back ("has that been decided")
+    wh = [t for t in tokens[:2] if t.tag_ in WH_TAGS and (t.lower_.startswith("wh") or t.lower_ == "how")]
     start = 0 if not wh else tokens.index(wh[-1]) + 1
     if wh:  # the wh-phrase stays together: "how many troops", "how often", "what (EU) recommendations"
         phrase = {a.i for a in wh[-1].ancestors if a.pos_ not in ("VERB", "AUX")} | {c.i for c in wh[-1].children}

@@ -177,6 +177,15 @@ def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("What recommendations did the survey make?") == "what recommendations the survey made"
     assert indirect("How many troops does Albania deploy?") == "how many troops Albania deploys"
     assert indirect("How often will the Dialogue meet?") == "how often the Dialogue will meet"
+    assert (
+        indirect("According to the agency, is the mission armed?")
+        == "whether, according to the agency, the mission is armed"
+    )
+    assert indirect("Has that been decided?") == "whether that has been decided"  # "that" points back, asks nothing
+    # where the parse hides the subject's end, the question is quoted rather than garbled ("whether Does …")
+    assert indirect("Does the agency page credit Serbia with a record of reform?") == (
+        "the answer to “Does the agency page credit Serbia with a record of reform?”"
+    )
 
 
 @pytest.mark.parametrize(
