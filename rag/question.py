@@ -49,31 +49,9 @@ PRO_FORMS = frozenset({"one", "other", "equival", "counterpart"})
 WH_TAGS = ("WDT", "WP", "WRB")  # Penn tags of wh-determiners, wh-pronouns and wh-adverbs
 # The finite auxiliaries of English (a closed class): one still after "whether" was not moved behind its subject.
 INVERTED_AUXILIARIES = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-    ]
-)
+    ["is", "are", "was", "were", "am", "be", "been", "do", "does", "did", "has", "have", "had", "can", "could",
+     "will", "would", "shall", "should", "may", "might", "must"]
+)  # fmt: skip
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
 # "every mention of X", "references to X": the places X is named (closed class, with the preposition each takes)
