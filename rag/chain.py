@@ -184,6 +184,7 @@ class AnswerChain:
         with timer.stage("understand"):
             asked = understand(question, earlier, self.speller)
             asked = self.judge.without_placeholders(asked.referring_to(*self.judge.corpus.documents_named(asked)))
+            asked = replace(asked, search_text=self.judge.corpus.with_spelled_out(asked.search_text))
         if doc_id is None and len(asked.documents) == 1:
             doc_id = asked.documents[0]
         if doc_id is None and len(asked.documents) > 1 and asked.lookup is None:  # "What do both documents say …?"

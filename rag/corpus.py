@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 
 from rag.nlp import parse
 from rag.records import ParagraphRecord
-from rag.text import CARDINALS, all_stems, is_stop_word, name_matches, name_parts, sentences, stem, words
+from rag.text import (
+    CARDINALS,
+    all_stems,
+    is_stop_word,
+    name_matches,
+    name_parts,
+    sentences,
+    spelled_out,
+    stem,
+    words,
+)
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -37,6 +47,26 @@ class Corpus:
         self.short_titles = {r.doc_id: r.document.short_title for r in records}
         self._named_anywhere: dict[str, bool] = {}
         self.title_stems = {r.doc_id: all_stems(f"{r.document.title} {r.document.short_title}") for r in records}
+
+    @cached_property
+    def spelled_out(self) -> dict[str, str]:
+        """Initials → the capitalised words of the documents they abbreviate ("rdc" → "Rapid Deployment Capacity")."""
+        found: dict[str, str] = {}
+        for record in self.records:
+            for initials, phrase in spelled_out(record.text).items():
+                found.setdefault(initials, phrase)
+        return found
+
+    def with_spelled_out(self, text: str) -> str:
+        """An acronym the documents never write ("rdc", "RDC") is searched with the words it abbreviates, which the
+        relevance judge already matches (their initials are among a paragraph's stems)."""
+        titled = set().union(*self.title_stems.values())  # "sdp" names a document, which the question selects
+        extra = [
+            self.spelled_out[w.lower()] for w in words(text)
+            if w.isalpha() and 3 <= len(w) <= 6 and w.lower() in self.spelled_out
+            and w.lower() not in self.vocabulary | titled
+        ]  # fmt: skip
+        return " ".join([text, *dict.fromkeys(extra)])
 
     def described_by(self, words: set[str]) -> set[str]:
         """The documents whose naming holds these word stems; when every document's does, those whose title does

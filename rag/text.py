@@ -170,18 +170,40 @@ def _segment_stems(text: str) -> set[str]:
     tokens = words(text)
     found = {stem(w) for w in tokens}
     found |= {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}
-    run: list[str] = []
-    padded = [*tokens, "."]
-    for position, token in enumerate(padded):
-        if token[:1].isupper() and token.lower() not in _stopwords():
-            run.append(token[0].lower())
-            continue
-        if run and token in NAME_JOINERS and padded[position + 1][:1].isupper():
-            continue  # "Security and Defence Partnership" → "sdp", "Women, Peace and Security" → "wps"
+    for run in capitalised_runs(text):
         for start in range(len(run)):
             for end in range(start + 2, len(run) + 1):
-                found.add("".join(run[start:end]))
-        run = []
+                found.add("".join(w[0].lower() for w in run[start:end]))
+    return found
+
+
+def capitalised_runs(text: str) -> list[list[str]]:
+    """Runs of capitalised words, the joiners inside a name skipped ("Security and Defence Partnership" →
+    Security, Defence, Partnership), never across a dash."""
+    runs: list[list[str]] = []
+    for segment in DASH.split(text):
+        run: list[str] = []
+        padded = [*words(segment), "."]
+        for position, token in enumerate(padded):
+            if token[:1].isupper() and token.lower() not in _stopwords():
+                run.append(token)
+                continue
+            if run and token in NAME_JOINERS and padded[position + 1][:1].isupper():
+                continue  # "Security and Defence Partnership" → "sdp", "Women, Peace and Security" → "wps"
+            if run:
+                runs.append(run)
+            run = []
+    return runs
+
+
+def spelled_out(text: str) -> dict[str, str]:
+    """Initials → the capitalised words they abbreviate ("rdc" → "Rapid Deployment Capacity"), for every stretch
+    of two or more words of a run: "the EU Rapid Deployment Capacity" spells out "RDC" as well as "EURDC"."""
+    found: dict[str, str] = {}
+    for run in capitalised_runs(text):
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                found.setdefault("".join(w[0].lower() for w in run[start:end]), " ".join(run[start:end]))
     return found
 
 

@@ -212,6 +212,15 @@ def test_a_request_for_bullets_answers_the_content_question_in_bullets(chain: An
     assert "eu-albania-sdp#19" in _cited(answer)
 
 
+def test_an_acronym_the_documents_never_write_is_searched_as_the_words_it_abbreviates(chain: AnswerChain) -> None:
+    corpus = chain.judge.corpus
+    assert corpus.with_spelled_out("rdc for albania?").endswith("Rapid Deployment Capacity")  # ¶13 spells it out
+    assert corpus.with_spelled_out("the sdp on cyber") == "the sdp on cyber"  # names a document: it selects it
+    assert corpus.with_spelled_out("EDA and albania") == "EDA and albania"  # written in ¶25 as it is
+    rdc = chain.ask("albania's rdc role?")
+    assert rdc.status == "answered" and _cited(rdc) == {"eu-albania-sdp#13"}
+
+
 def test_misspelt_words_are_corrected_and_real_words_kept(chain: AnswerChain) -> None:
     answer = chain.ask("cyber resilence suport for albania?")
     assert answer.status == "answered" and "eu-albania-sdp#19" in _cited(answer)
