@@ -7,6 +7,7 @@ process that answers questions loads it instead of re-reading and re-stemming ev
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from rag.records import ParagraphRecord
 from rag.text import (
     CARDINALS,
     all_stems,
+    capitalised_runs,
     is_stop_word,
     name_matches,
     name_parts,
@@ -27,6 +29,12 @@ from rag.text import (
 
 if TYPE_CHECKING:
     from rag.question import Question
+
+
+def _begins(asked: str, written: str) -> bool:
+    """A word as written, or cut short to three letters or more and no stop word ("in" is not "Inviting")."""
+    whole = asked.lower() == written.lower()
+    return whole or (len(asked) > 2 and not is_stop_word(asked) and written.lower().startswith(asked.lower()))
 
 
 class Corpus:
@@ -67,6 +75,44 @@ class Corpus:
             and w.lower() not in self.vocabulary | titled
         ]  # fmt: skip
         return " ".join([text, *dict.fromkeys(extra)])
+
+    @cached_property
+    def name_runs(self) -> list[list[str]]:
+        """The documents' runs of capitalised words ("National Security Strategy"), longest first."""
+        runs = {tuple(run) for record in self.records for run in capitalised_runs(record.text) if len(run) > 1}
+        return [list(run) for run in sorted(runs, key=len, reverse=True)]
+
+    def with_names_unabbreviated(self, text: str) -> str:
+        """ "nat sec strategy" is the documents' "National Security Strategy": consecutive words that each begin a
+        word of a run of capitalised words, one at least cut short and no word of the documents, are that run."""
+        tokens = list(re.finditer(r"[A-Za-z]+", text))
+        replaced: list[tuple[int, int, str]] = []
+        position = 0
+        while position < len(tokens):
+            match = self._abbreviated_run(tokens[position:])
+            if match is None:
+                position += 1
+                continue
+            length, phrase = match
+            replaced.append((tokens[position].start(), tokens[position + length - 1].end(), phrase))
+            position += length
+        for start, end, phrase in reversed(replaced):
+            text = text[:start] + phrase + text[end:]
+        return text
+
+    def _abbreviated_run(self, tokens: list[re.Match[str]]) -> tuple[int, str] | None:
+        asked = [t.group(0) for t in tokens]
+        best: tuple[int, str] | None = None
+        for run in self.name_runs:
+            for start in range(len(run) - 1):
+                written = run[start : start + len(asked)]
+                pairs = list(zip(asked, written, strict=False))
+                length = next((n for n, (a, w) in enumerate(pairs) if not _begins(a, w)), len(pairs))
+                cut = [a for a, w in pairs[:length] if len(a) < len(w)]
+                longest = best is None or length > best[0]  # the longest run the words spell out
+                if length > 1 and cut and longest and not any(a.lower() in self.vocabulary for a in cut):
+                    best = (length, " ".join(written[:length]))
+        return best
 
     def described_by(self, words: set[str]) -> set[str]:
         """The documents whose naming holds these word stems; when every document's does, those whose title does

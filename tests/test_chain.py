@@ -217,6 +217,12 @@ def test_an_acronym_the_documents_never_write_is_searched_as_the_words_it_abbrev
     assert corpus.with_spelled_out("rdc for albania?").endswith("Rapid Deployment Capacity")  # ¶13 spells it out
     assert corpus.with_spelled_out("the sdp on cyber") == "the sdp on cyber"  # names a document: it selects it
     assert corpus.with_spelled_out("EDA and albania") == "EDA and albania"  # written in ¶25 as it is
+    # words cut short that begin the words of a name the documents write are that name
+    assert (
+        corpus.with_names_unabbreviated("the nat sec strategy of albania")
+        == "the National Security Strategy of albania"
+    )
+    assert corpus.with_names_unabbreviated("firearms in albania") == "firearms in albania"  # "in" is no "Inviting"
     rdc = chain.ask("albania's rdc role?")
     assert rdc.status == "answered" and _cited(rdc) == {"eu-albania-sdp#13"}
 
