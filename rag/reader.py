@@ -420,11 +420,17 @@ def _apart(first: int, second: int, others: list[int]) -> bool:
 
 
 def denied_by_description(question: Question, on_topic: list[Judgement], judge: Judge) -> Reading | None:
-    """A yes/no claim of a kind that no paragraph answers on its words ("Was Concordia a civilian mission?" shares
-    only the name with "the first military ESDP operation, Concordia") is still denied by the sentence describing
-    its subject otherwise."""
+    """A yes/no claim that no paragraph answers on its words is still denied by an on-topic paragraph that says
+    otherwise: a claimed qualifier pulls the claim below the threshold ("held at ministerial level?" against "at
+    Directors' level"), and a kind may share only the name ("Was Concordia a civilian mission?" against "the first
+    military ESDP operation, Concordia")."""
     if question.answer_type != "yes_no":
         return None
+    claims = not any(t.pos_ == "PRON" for t in parse(question.subject)[:1])  # "Is anything said about …?" asks
+    if on_topic and claims:  # whether something is said, which a contradiction cannot deny
+        reading = _yes_no(question, _score_sentences(question, on_topic, judge), judge)
+        if reading.yes_no == "no":
+            return reading
     for judgement in sorted(on_topic, key=lambda j: -j.score):
         for sentence in judge.corpus.sentences[judgement.record.key]:
             if _described_otherwise(question, sentence.text):

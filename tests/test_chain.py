@@ -160,6 +160,10 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert weaker.status == "partial" and weaker.yes_no is None
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
+    # a claimed qualifier keeps the claim below the threshold; the on-topic ¶9 still says otherwise
+    level = chain.ask("Is the Security and Defence Dialogue held at ambassadorial level?")
+    assert level.yes_no == "no" and "Directors' level" in level.answer
+    assert chain.ask("Is anything said about non-military help to Albania?").yes_no is None  # no claim to deny
 
 
 def test_yes_no_checks_frequency_names_possibility_and_who_a_predicate_describes(chain: AnswerChain) -> None:
