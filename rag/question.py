@@ -607,7 +607,18 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "place", token.text
     if _inverted(tokens) and not any(_interrogative(t) and not _adverbial_wh(t) for t in tokens):
         return ("general", "") if _alternative(doc) else ("yes_no", "")
+    slot = _fragment_slot(doc)
+    if slot is not None:  # "and the date?", "the number?": a fragment naming what it asks for
+        return ("date" if slot.lower_ in TIME_NOUNS else "number"), slot.text
     return "general", ""
+
+
+def _fragment_slot(doc: Doc) -> Token | None:
+    """The noun of a verbless fragment that is a kind of answer ("and the date?", "the year?")."""
+    if any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return None
+    root = next(iter(doc.sents)).root
+    return root if root.lower_ in TIME_NOUNS | NUMBER_NOUNS else None
 
 
 def _adverbial_wh(token: Token) -> bool:
@@ -809,7 +820,7 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
         classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
-        if asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier):
+        if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier)) or token == _fragment_slot(doc):
             continue  # "in what year", "what kinds of trafficking": the answer's slot, not a topic
         # A number naming something ("is 1325 mentioned?", "Resolution 1325") is a reference the paragraph must
         # hold; one counting something ("3 Joint Declarations") or a year is checked by the reading, not the topic.

@@ -499,6 +499,9 @@ def test_a_follow_up_pointing_back_at_a_looked_up_paragraph_is_read_from_it(chai
     elsewhere = chain.ask("And what about hybrid threats?", history=history)
     assert "eu-albania-sdp#19" not in _cited(elsewhere)
     # a phrase under "which" asks for a document and names none; the name it holds is in ¶27
+    # "and the date?" asks for a date of the previous topic; WB p4's "to date" holds none
+    dated = chain.ask("and the date?", history=[("Which body adopted the EU Western Balkans Strategy?", "")])
+    assert "2018" in dated.answer and _cited(dated) == {"eeas-wb-cfsp-csdp#p1"}
     which = chain.ask("Which Western Balkans document does it mention?", history=[("What does ¶27 say?", "")])
     assert which.status == "answered" and _cited(which) == {"eu-albania-sdp#27"}
 

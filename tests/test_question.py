@@ -92,6 +92,8 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("Is there a mission which trains police?", "yes_no"),
         ("According to the agency, has the EU met its goal?", "yes_no"),
         ("wat does the EU do on cyber", "general"),
+        ("and the date?", "date"),  # a fragment naming the kind of answer it asks for
+        ("the number?", "number"),
     ],
 )
 def test_answer_type(speller, asked: str, answer_type: str) -> None:
