@@ -57,7 +57,7 @@ class Corpus:
         self.title_stems = {r.doc_id: all_stems(f"{r.document.title} {r.document.short_title}") for r in records}
 
     @cached_property
-    def spelled_out(self) -> dict[str, str]:
+    def acronyms(self) -> dict[str, str]:
         """Initials → the capitalised words of the documents they abbreviate ("rdc" → "Rapid Deployment Capacity")."""
         found: dict[str, str] = {}
         for record in self.records:
@@ -70,8 +70,8 @@ class Corpus:
         relevance judge already matches (their initials are among a paragraph's stems)."""
         titled = set().union(*self.title_stems.values())  # "sdp" names a document, which the question selects
         extra = [
-            self.spelled_out[w.lower()] for w in words(text)
-            if w.isalpha() and 3 <= len(w) <= 6 and w.lower() in self.spelled_out
+            self.acronyms[w.lower()] for w in words(text)
+            if w.isalpha() and 3 <= len(w) <= 6 and w.lower() in self.acronyms
             and w.lower() not in self.vocabulary | titled
         ]  # fmt: skip
         return " ".join([text, *dict.fromkeys(extra)])
@@ -208,6 +208,6 @@ def name_in(name: str, stems: set[str]) -> bool:
     parts = [p for p in name_parts(name) if p[:1].isalnum()]  # "EU-Western Balkans CFSP/CSDP": each part
     significant = [p for p in parts if p[:1].isupper() or p.isupper()] or parts
     # initials stand for spelled-out words ("United Nations" → "UN"), never for a name holding an acronym
-    spelled_out = len(significant) > 1 and not any(p.isupper() and len(p) > 1 for p in significant)
-    initials = "".join(p[0] for p in significant).lower() if spelled_out else ""
+    written_out = len(significant) > 1 and not any(p.isupper() and len(p) > 1 for p in significant)
+    initials = "".join(p[0] for p in significant).lower() if written_out else ""
     return all(name_matches(p, stems) for p in significant) or initials in stems  # "United Nations" in "the UN"

@@ -807,6 +807,7 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
     a paragraph or the cover note ("the cover note of 15047/24") uses its numbers to find it, not as a topic."""
     written = [e.text for e in doc.ents if governed_place(e)]  # "Tirana", asked about as "Albania"
     name_stems = {stem(part) for name in (*names, *written) for part in name_parts(name)}
+    fragment_slot = _fragment_slot(doc)  # "and the date?": the answer's kind, not a topic
     terms: dict[str, Term] = {}
     for token in doc:
         stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"
@@ -820,7 +821,7 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
         classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
-        if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier)) or token == _fragment_slot(doc):
+        if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier)) or token == fragment_slot:
             continue  # "in what year", "what kinds of trafficking": the answer's slot, not a topic
         # A number naming something ("is 1325 mentioned?", "Resolution 1325") is a reference the paragraph must
         # hold; one counting something ("3 Joint Declarations") or a year is checked by the reading, not the topic.
@@ -939,7 +940,7 @@ def indirect(content: str) -> str:
         # "According to the EEAS page, is Albania …" → "whether, according to the EEAS page, Albania is …"
         inner = indirect(doc[comma + 1 :].text)
         intro = doc[:comma].text
-        if inner.startswith("whether ") and inner != _quoted(doc[comma + 1 :].text):
+        if inner.startswith("whether "):  # not quoted
             return f"whether, {intro[:1].lower() + intro[1:]}, {inner.removeprefix('whether ')}"
     text = _indirect(doc)
     first_after = text.split()[1:2]

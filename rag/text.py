@@ -170,11 +170,7 @@ def _segment_stems(text: str) -> set[str]:
     tokens = words(text)
     found = {stem(w) for w in tokens}
     found |= {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}
-    for run in capitalised_runs(text):
-        for start in range(len(run)):
-            for end in range(start + 2, len(run) + 1):
-                found.add("".join(w[0].lower() for w in run[start:end]))
-    return found
+    return found | set(spelled_out(text))
 
 
 def capitalised_runs(text: str) -> list[list[str]]:
