@@ -268,7 +268,9 @@ def build_app(settings: Settings, readers: Readers) -> gr.Blocks:
         with gr.Tab("Ask"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=520, sanitize_html=False, elem_id="chat")
+                    chatbot = gr.Chatbot(
+                        label="Chat", show_label=False, height=640, sanitize_html=False, elem_id="chat"
+                    )
                     question = gr.Textbox(label="Question", placeholder="e.g. What does Albania commit to on cyber?",
                                           elem_id="question", submit_btn=True)  # fmt: skip
                     gr.Examples(EXAMPLES, inputs=[question], label="Try")
