@@ -57,22 +57,23 @@ class Corpus:
         self.title_stems = {r.doc_id: all_stems(f"{r.document.title} {r.document.short_title}") for r in records}
 
     @cached_property
-    def acronyms(self) -> dict[str, str]:
-        """Initials → the capitalised words of the documents they abbreviate ("rdc" → "Rapid Deployment Capacity")."""
+    def unwritten_acronyms(self) -> dict[str, str]:
+        """Initials the documents never write → the capitalised words they abbreviate ("rdc" → "Rapid Deployment
+        Capacity"); not those naming a document ("sdp"), which the question's words select."""
+        titled = set().union(*self.title_stems.values())
         found: dict[str, str] = {}
         for record in self.records:
             for initials, phrase in spelled_out(record.text).items():
-                found.setdefault(initials, phrase)
+                if initials not in self.vocabulary and initials not in titled:
+                    found.setdefault(initials, phrase)
         return found
 
     def with_spelled_out(self, text: str) -> str:
         """An acronym the documents never write ("rdc", "RDC") is searched with the words it abbreviates, which the
         relevance judge already matches (their initials are among a paragraph's stems)."""
-        titled = set().union(*self.title_stems.values())  # "sdp" names a document, which the question selects
         extra = [
-            self.acronyms[w.lower()] for w in words(text)
-            if w.isalpha() and 3 <= len(w) <= 6 and w.lower() in self.acronyms
-            and w.lower() not in self.vocabulary | titled
+            self.unwritten_acronyms[w.lower()] for w in words(text)
+            if w.isalpha() and 3 <= len(w) <= 6 and w.lower() in self.unwritten_acronyms
         ]  # fmt: skip
         return " ".join([text, *dict.fromkeys(extra)])
 
@@ -82,10 +83,19 @@ class Corpus:
         runs = {tuple(run) for record in self.records for run in capitalised_runs(record.text) if len(run) > 1}
         return [list(run) for run in sorted(runs, key=len, reverse=True)]
 
+    @cached_property
+    def name_run_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for run in self.name_runs for w in run)
+
     def with_names_unabbreviated(self, text: str) -> str:
         """ "nat sec strategy" is the documents' "National Security Strategy": consecutive words that each begin a
         word of a run of capitalised words, one at least cut short and no word of the documents, are that run."""
         tokens = list(re.finditer(r"[A-Za-z]+", text))
+        cut_short = (
+            t.group(0).lower() for t in tokens if t.group(0).lower() not in self.vocabulary
+        )  # a question without such a word is left as it is, without matching it against every run
+        if not any(_begins(c, w) and c != w for c in cut_short for w in self.name_run_words):
+            return text
         replaced: list[tuple[int, int, str]] = []
         position = 0
         while position < len(tokens):

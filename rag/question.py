@@ -599,8 +599,8 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "date", f"{token.text} {asked_about}"
         if asked_about in NUMBER_NOUNS:
             return "number", f"{token.text} {asked_about}"
-        if asked_about and stem(asked_about) in entity_label_nouns():  # "In which country …?": a place
-            return SLOT_ANSWER_TYPES[entity_label_nouns()[stem(asked_about)]], f"{token.text} {asked_about}"
+        if asked_about and (label := entity_label_nouns().get(stem(asked_about))):  # "In which country …?"
+            return SLOT_ANSWER_TYPES[label], f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
             return "body", token.text
         if word == "where":
