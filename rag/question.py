@@ -42,6 +42,7 @@ NAME_NOUNS = frozenset({"name", "names"})  # "What was the name of …": the ans
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
+POSSIBILITY_STEMS = frozenset(stem(w) for w in POSSIBILITY_WORDS)  # "the possibility of …" as well
 COPULAS = frozenset({"be", "is", "are", "was", "were", "been", "being", "have", "has", "had", "having"})
 DISTRIBUTIVE = frozenset({"each", "every", "both", "all"})  # English distributive determiners
 # Nouns (stems) that stand for one named before: "the CSDP-related ones", "the EU's equivalent".
@@ -119,6 +120,7 @@ class Question:
     coordinated: tuple[str, ...] = ()  # stems of coordinated heads ("the war and the support"): several things asked
     identifies: str = ""  # "Which PESCO projects …", "What recommendations …": the noun whose members are asked
     joint_names: tuple[str, ...] = ()  # stems of names coordinated as topics ("cyber, defence and FIMI"), not actors
+    alternatives: tuple[tuple[str, ...], ...] = ()  # stems of words joined by "or" ("bodies or agencies"): one will do
 
     replaced: tuple[str, ...] = ()  # the previous turn's owner that a follow-up swaps out ("and the EU's?")
     documents: tuple[str, ...] = ()  # ids of the documents the question names ("the EEAS page"), if any
@@ -189,7 +191,8 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         mood=_asked_mood(content_doc), focus=focus,
         figures=tuple(t.text for t in content_doc if t.like_num and any(c.isdigit() for c in t.text)),
         phrases=_phrases(content_doc), periods=tuple(periods), coordinated=_coordinated(content_doc),
-        joint_names=_joint_names(content_doc), identifies=_identified(content_doc),
+        joint_names=_joint_names(content_doc), alternatives=_alternatives(content_doc),
+        identifies=_identified(content_doc),
         set_heads=_set_heads(content_doc), asks_where=_asks_where(content_doc),
         slots=_slots(content_doc) if answer_type == "yes_no" else (),
         agent=_agent(content_doc) if answer_type == "yes_no" else (),
@@ -363,6 +366,17 @@ def _joint_names(doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(joined))
 
 
+def _alternatives(doc: Doc) -> tuple[tuple[str, ...], ...]:
+    """Words offered as alternatives ("which bodies or agencies", "arms, drugs or cultural goods"): a paragraph
+    holding one of them holds what was asked."""
+    groups = []
+    for first in doc:
+        joined = (first, *_conjuncts(first))
+        if first.dep_ != "conj" and len(joined) > 1 and any(c.lower_ == "or" for t in joined for c in t.children):
+            groups.append(tuple(dict.fromkeys(stem(t.lower_) for t in joined)))
+    return tuple(groups)
+
+
 def _objects(preposition: Token) -> list[Token]:
     return [c for c in preposition.children if c.dep_ == "pobj"]
 
@@ -411,7 +425,7 @@ def _is_request(root: Token) -> bool:
         return base and root.i == root.sent.start + sum(
             1 for t in root.sent if t.i < root.i and (t.dep_ in ("intj", "advmod", "punct") or t.pos_ == "INTJ")
         )
-    return all(s.pos_ == "PRON" and set(s.morph.get("Person")) & {"1", "2"} for s in subjects)
+    return all(_speaker(s) for s in subjects)
 
 
 def _content_tokens(doc: Doc) -> list[Token]:
@@ -431,7 +445,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
         return tokens[colon + 1 :]
     sentence = next(iter(doc.sents))
     root = sentence.root
-    if root.pos_ == "NOUN":  # a fragment: "Quick summary for a delegation on what the partnership offers"
+    if root.pos_ == "NOUN" and not _owned_by_another(root):  # "Quick summary for a delegation on what …"
         topic = [c for c in root.subtree if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS][:1]
         return _without_purpose(_topic_phrase(topic[0])) if topic else tokens
     if not _is_request(root):
@@ -508,12 +522,24 @@ def _is_artefact(noun: Token) -> bool:
     plans referred to in …" asks for the plans themselves. What is requested is an artefact when a phrase
     ("on X", "of X"; a "for" phrase says whom it is for) or a count hangs off it, or nothing else says what it is."""
     addressee = {t.i for c in noun.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree}
+    if (noun.dep_ == "dobj" and noun.pos_ == "VERB") or _owned_by_another(noun):
+        return False  # "Compare what EU support covers …", "Compare the EU's support on cyber …": what is asked about
     return (
         noun.dep_ == "ccomp"
         or any((c.dep_ == "prep" and c.lower_ in ARTEFACT_PREPOSITIONS) or c.dep_ == "nummod" for c in noun.children)
         or any(_describing(c) for c in noun.children)
         or not any(c.pos_ in ("NOUN", "PROPN", "ADJ") for c in noun.subtree if c is not noun and c.i not in addressee)
     )
+
+
+def _owned_by_another(noun: Token) -> bool:
+    """ "the EU's support", "its support": a thing someone else has is asked about, not a text to be written."""
+    return any(c.dep_ == "poss" and not _speaker(c) for c in noun.children)
+
+
+def _speaker(token: Token) -> bool:
+    """ "my", "your", "our": the person asking or the assistant."""
+    return token.pos_ == "PRON" and bool(set(token.morph.get("Person")) & {"1", "2"})
 
 
 def _artefact(noun: Token) -> set[int]:
@@ -732,7 +758,7 @@ def slot_preposition(entity: Span) -> str:
 
 def _asked_mood(doc: Doc) -> Mood:
     """A question asking whether something is "possible" or "potential" asks about a possibility."""
-    return "possible" if any(t.lower_ in POSSIBILITY_WORDS for t in doc) else mood(doc)
+    return "possible" if any(stem(t.lower_) in POSSIBILITY_STEMS for t in doc) else mood(doc)
 
 
 def mood(doc: Doc) -> Mood:
@@ -813,9 +839,9 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
         stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"
         if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:
             continue
-        if token.dep_ == "punct":  # a chat word the parser attaches as punctuation ("whats EUPM lol")
+        if token.dep_ in ("punct", "prep"):  # a chat word attached as punctuation ("whats EUPM lol"); "versus"
             continue
-        if stem(token.lower_) in PRO_FORMS or token.lower_ in POSSIBILITY_WORDS:  # mood, not topic
+        if stem(token.lower_) in PRO_FORMS | POSSIBILITY_STEMS:  # mood, not topic
             continue
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
@@ -835,15 +861,28 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
 
 
 def _weight(token: Token) -> float:
-    """Verbs say less about the topic than nouns; a gerund used as a noun ("about trafficking") is a noun."""
-    nominal = token.tag_ == "VBG" and token.dep_ in ("pobj", "pcomp", "dobj", "nsubj", "nsubjpass", "attr", "compound")
-    return VERB_WEIGHT if token.pos_ == "VERB" and not nominal else 1.0
+    """Verbs say less about the topic than nouns; a gerund used as a noun ("about trafficking") is a noun, one
+    with its own subject ("of Albania joining PESCO projects") a verb."""
+    nominal = (
+        token.tag_ == "VBG" and token.dep_ in ("pobj", "pcomp", "dobj", "nsubj", "nsubjpass", "attr", "compound")
+        and not any(c.dep_ == "nsubj" for c in token.children)
+    )  # fmt: skip
+    return VERB_WEIGHT if _verbal(token) and not nominal else 1.0
+
+
+def _verbal(token: Token) -> bool:
+    """A verb, also where the tagger calls it a noun but the parse gives it do-support and a subject ("Where does
+    the United Nations feature …?")."""
+    return token.pos_ == "VERB" or (
+        token.dep_ == "ROOT" and {c.dep_ for c in token.children} >= {"aux", "nsubj"}
+        and any(c.dep_ == "aux" and c.lemma_ == "do" for c in token.children)
+    )  # fmt: skip
 
 
 def _subject_stem(token: Token) -> str:
     """The doer of a verb: "the partnership" says, but is reviewed (a passive subject is what the verb is about)."""
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-    return stem(subject.lower_) if token.pos_ == "VERB" and subject is not None else ""
+    return stem(subject.lower_) if _verbal(token) and subject is not None else ""
 
 
 def _owned(doc: Doc) -> tuple[list[str], str] | None:

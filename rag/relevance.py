@@ -50,6 +50,14 @@ class RelevanceParameters:
     unseen_weight: float = UNSEEN_WEIGHT
 
 
+def _either(question: Question, matches: dict[str, float]) -> dict[str, float]:
+    """Of words offered as alternatives ("bodies or agencies"), the best match counts for each."""
+    for group in question.alternatives:
+        best = max(matches.get(s, 0.0) for s in group)
+        matches |= {s: best for s in group if s in matches}
+    return matches
+
+
 class Embedder(Encoder):
     """The encoder's vectors cached per text: corpus words and sentences recur across questions."""
 
@@ -256,7 +264,7 @@ class Judge:
         only_names = question.answer_type in ("yes_no", "general") and not any(t.weight >= 1.0 for t in question.terms)
         filled = self.slot_filled(question, hit.record)
         for terms in question.readings(with_names=only_names):
-            matches = self.term_matches(terms, key) | filled
+            matches = _either(question, self.term_matches(terms, key) | filled)
             if in_context:
                 matches |= dict.fromkeys(self.said_in_context(question, terms, hit.record), 1.0)
             missing = tuple(t for t in terms if matches.get(t.stem, 0.0) == 0.0)

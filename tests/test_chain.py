@@ -531,3 +531,24 @@ def test_the_bundled_llm_confirms_a_paraphrase_the_signals_refused(chain: Answer
     assert answer.status == "answered" and _cited(answer) == {"eu-albania-sdp#30"}
     assert any(note.startswith("the LLM confirmed ¶30") for note in answer.notes)
     _assert_well_formed(answer)
+
+
+def test_words_offered_as_alternatives_need_only_one_in_the_paragraph(chain: AnswerChain) -> None:
+    from rag.question import understand
+    from rag.search import SearchHit
+
+    record = next(r for r in chain.records() if r.para_id == "26")  # the ESDC: a college, no hospital
+    hit = SearchHit(record, 1.0, None, None)
+    either = chain.judge.judge(
+        understand("Which hospital or college will train Albania's staff?", [], chain.speller), hit
+    )
+    both = chain.judge.judge(
+        understand("Which hospital and college will train Albania's staff?", [], chain.speller), hit
+    )
+    assert "hospital" not in {t.written for t in either.missing_terms}
+    assert "hospital" in {t.written for t in both.missing_terms} and either.coverage > both.coverage
+
+
+def test_a_question_on_where_a_name_features_quotes_each_paragraph_naming_it(chain: AnswerChain) -> None:
+    answer = chain.ask("Where does NATO feature in the Albania partnership?", mode="extractive")
+    assert answer.status == "answered" and {"eu-albania-sdp#7", "eu-albania-sdp#11"} <= _cited(answer)

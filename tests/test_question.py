@@ -61,6 +61,12 @@ def speller() -> SpellingCorrector:
             "For the COREPER note, summarise in two bullets what the EU commits to on cyber.",
             "what the EU commits to on cyber",
         ),
+        # a thing someone has, or a clause, is what is asked about, not a text to write
+        (
+            "Compare the Council's plan on drones with its plan on ports.",
+            "the Council's plan on drones with its plan on ports",
+        ),
+        ("Compare what the plan says on drones versus on ports.", "what the plan says on drones versus on ports"),
     ],
 )
 def test_a_request_clause_is_removed_and_its_content_kept(speller, asked: str, content: str) -> None:
@@ -466,3 +472,20 @@ def test_a_number_standing_alone_is_a_topic_but_not_a_count_a_year_or_a_looked_u
     assert "1325" in terms("Is resolution 1325 cited anywhere?") and "2510/19" in terms("Does 2510/19 come up?")
     assert not {"3", "2019"} & terms("Were 3 declarations signed in 2019?")
     assert not terms("What does paragraph 12 say?") & {"12"}
+
+
+def test_possibility_nouns_set_the_mood_and_do_support_makes_a_verb(speller) -> None:
+    possible = understand("Does the plan mention the possibility of Serbia joining the projects?", [], speller)
+    assert possible.mood == "possible" and "possibility" not in {t.written for t in possible.terms}
+    # a gerund with its own subject is a verb of the clause, not a topic noun
+    assert {t.written: t.weight for t in possible.terms}["joining"] == 0.5
+    # tagged a noun, but with do-support and a subject it is the verb: "feature" frames where the UN comes up
+    featured = understand("Where does the United Nations feature in the plan?", [], speller)
+    assert {t.written: t.weight for t in featured.terms}["feature"] == 0.5
+
+
+def test_words_offered_as_alternatives_are_grouped(speller) -> None:
+    asked = understand("Which offices or agencies will the Council consult?", [], speller)
+    assert asked.alternatives == (("offic", "agenc"),)
+    assert understand("Which offices and agencies will it consult?", [], speller).alternatives == ()
+    assert "versus" not in {t.written for t in understand("ports versus airports", [], speller).terms}
