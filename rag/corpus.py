@@ -179,6 +179,9 @@ class Corpus:
                 every = set(self.document_stems)  # "the two documents", "both documents"
                 naming |= content
                 continue
+            if content <= GENERIC_DOCUMENT_STEMS:  # "in the text", "the doc": the documents at hand, no topic
+                naming |= content
+                continue
             described = self.described_by(content - GENERIC_DOCUMENT_STEMS)
             if described and described != set(self.document_stems):
                 documents |= described

@@ -445,7 +445,8 @@ def _content_tokens(doc: Doc) -> list[Token]:
         return tokens[colon + 1 :]
     sentence = next(iter(doc.sents))
     root = sentence.root
-    if root.pos_ == "NOUN" and not _owned_by_another(root):  # "Quick summary for a delegation on what …"
+    asked_first = any(t.tag_ in WH_TAGS for t in doc[: root.i])  # "how many joint decs on …": a question, no request
+    if root.pos_ == "NOUN" and not _owned_by_another(root) and not asked_first:  # "Quick summary for … on what …"
         topic = [c for c in root.subtree if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS][:1]
         return _without_purpose(_topic_phrase(topic[0])) if topic else tokens
     if not _is_request(root):

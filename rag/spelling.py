@@ -3,9 +3,11 @@
 A word is changed only when it is neither an English word (pyspellchecker's frequency list, or a whole
 word of the embedding model's tokenizer vocabulary, which knows "cyber" and "defence") nor a word of the
 corpus, and it is not capitalised (names stay as written so an unknown name stays unknown).
-Corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one edit, two for long
-words, transpositions included), then a word the corpus spells out in full ("econ" → "economic"), then
-pyspellchecker's English list.
+Chat abbreviations come first ("yr" → "year", "abt" → "about"): noslang.com's list as ekphrasis ships it, each
+entry kept only where its expansion is English words with at most one content word ("tldr" → "too long, didn't
+read" would add topics). Then corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one
+edit, two for long words, transpositions included), then a word the corpus spells out in full ("econ" →
+"economic"), then pyspellchecker's English list.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
 
-from rag.text import ORDINALS, stem
+from rag.text import ORDINALS, is_stop_word, stem, words
 
 MIN_LENGTH = 3
 # The English wh-words (a closed class), spelled as chat spells them without the apostrophe: a question's typo one
@@ -56,6 +58,26 @@ class SpellingCorrector:
         return checker
 
     @cached_property
+    def slang(self) -> dict[str, str]:
+        from rag.nlp import english
+
+        slangdict = _noslang()
+
+        normalised = english().vocab  # spaCy's own norm table reads some already ("pls" is "please"): left as written
+        kept = {}
+        for short, long in slangdict.items():
+            if normalised[short].norm_ != short:
+                continue
+            expansion = long.lower()
+            written = [w for w in words(expansion) if w.isalpha()]
+            if (
+                short.isalpha() and short.islower() and written and all(self.english.known([w]) for w in written)
+                and sum(not is_stop_word(w) for w in written) <= 1
+            ):  # fmt: skip
+                kept[short] = expansion
+        return kept
+
+    @cached_property
     def corpus_stems(self) -> frozenset[str]:
         return frozenset(stem(w) for w in self.corpus)
 
@@ -67,11 +89,17 @@ class SpellingCorrector:
         )  # fmt: skip
 
     def correct_word(self, word: str) -> str:
-        if len(word) < MIN_LENGTH or self.is_known(word):
+        if self.is_known(word):
             return word
-        # a letter left out is the commonest chat typo: "whn" is "when" before "who"
+        # a letter left out is the commonest chat typo: "whn" is "when" before "who", "hw" "how" before "homework"
         dropped = [w for w in WH_WORDS if len(w) == len(word) + 1 and _subsequence(word, w)]
-        wh_word = dropped[0] if dropped else self.wh_words.correction(word)
+        if dropped:
+            return dropped[0]
+        if word in self.slang:
+            return self.slang[word]
+        if len(word) < MIN_LENGTH:
+            return word
+        wh_word = self.wh_words.correction(word)
         if wh_word and wh_word != word:
             return wh_word
         for cut in range(MIN_LENGTH, len(word) - MIN_LENGTH + 1):  # "cybersecurity" → "cyber security"
@@ -99,6 +127,20 @@ class SpellingCorrector:
         is not taken for a number the paragraph lacks."""
         text = DIGIT_ORDINAL.sub(lambda match: ORDINALS[int(match.group(1)) - 1], text)
         return WORD.sub(lambda match: self.correct_word(match.group(0)), text)
+
+
+def _noslang() -> dict[str, str]:
+    """ekphrasis's noslang.com table, read from its module's source: importing the module writes a pickle into the
+    working directory."""
+    import ast
+    from importlib.resources import files
+
+    source = files("ekphrasis.dicts.noslang").joinpath("slangdict.py").read_text(encoding="utf-8")
+    table = next(
+        node.value for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+    )  # fmt: skip
+    return ast.literal_eval(table)
 
 
 def _contraction_of(short: str, word: str) -> bool:

@@ -552,3 +552,8 @@ def test_words_offered_as_alternatives_need_only_one_in_the_paragraph(chain: Ans
 def test_a_question_on_where_a_name_features_quotes_each_paragraph_naming_it(chain: AnswerChain) -> None:
     answer = chain.ask("Where does NATO feature in the Albania partnership?", mode="extractive")
     assert answer.status == "answered" and {"eu-albania-sdp#7", "eu-albania-sdp#11"} <= _cited(answer)
+
+
+def test_a_bare_generic_document_noun_is_no_topic(chain: AnswerChain) -> None:
+    answer = chain.ask("What does the text say about the European Defence Agency?", mode="extractive")
+    assert answer.status == "answered" and "eu-albania-sdp#25" in _cited(answer)

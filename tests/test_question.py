@@ -489,3 +489,17 @@ def test_words_offered_as_alternatives_are_grouped(speller) -> None:
     assert asked.alternatives == (("offic", "agenc"),)
     assert understand("Which offices and agencies will it consult?", [], speller).alternatives == ()
     assert "versus" not in {t.written for t in understand("ports versus airports", [], speller).terms}
+
+
+def test_chat_abbreviations_are_written_out_from_a_general_slang_table(speller, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # reading the table leaves nothing behind (importing its module writes a pickle)
+    assert speller.correct("strategy - yr adopted? abt cyber") == "strategy - year adopted? about cyber"
+    assert speller.correct("hw often") == "how often"  # a wh-word with a letter left out comes first
+    assert speller.correct("pls") == "pls"  # spaCy's norm table already reads it as "please"
+    assert "tldr" not in speller.slang  # its expansion would add topics ("long", "read")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wh_fragment_is_a_question_not_a_request(speller) -> None:
+    asked = understand("how many joint exercises on cyber in 2023", [], speller)
+    assert asked.content == "how many joint exercises on cyber in 2023" and not asked.requested
