@@ -463,7 +463,7 @@ def _candidate(
 
 def _partial_lead(asked: Question, reading: Reading) -> str:
     names_words = reading.missing and reading.missing[:1] != ("whether",)
-    if names_words and asked.answer_type not in ("date", "number", "frequency", "yes_no"):
+    if names_words and asked.answer_type not in ("date", "number", "frequency", "purpose", "yes_no"):
         detail = "anything about " + " or ".join(reading.missing[:3])
     else:  # the question itself, made indirect: "when the EU starts …", "whether Albania has …"
         detail = indirect(asked.content)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rag.spelling import SpellingCorrector
 
 Mood = Literal["past", "present", "future", "possible"]
-AnswerType = Literal["date", "number", "frequency", "body", "place", "yes_no", "lookup", "general"]
+AnswerType = Literal["date", "number", "frequency", "body", "place", "purpose", "yes_no", "lookup", "general"]
 # Closed grammatical classes of English, not words taken from questions.
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 DO_TENSES = {"do": "VB", "does": "VBZ", "did": "VBD"}  # the tense "do" lends the verb it supports
@@ -39,6 +39,8 @@ ARTEFACT_PREPOSITIONS = TOPIC_PREPOSITIONS | {"of", "to"}
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 NAME_NOUNS = frozenset({"name", "names"})  # "What was the name of …": the answer is a name, not the word
+# The English nouns for what something is for: "What is the aim of …?", "With what goal?" ask for a purpose
+PURPOSE_NOUNS = frozenset({"aim", "aims", "goal", "goals", "purpose", "purposes", "intention", "rationale"})
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 SLOT_PREPOSITIONS = frozenset({"in", "by", "at", "from"})
 POSSIBILITY_WORDS = frozenset({"possible", "possibly", "potential", "potentially", "perhaps", "maybe"})
@@ -177,6 +179,9 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     if focus.lower() in NAME_NOUNS:  # "the name of the envoy" asks for the envoy, by its name
         terms = tuple(t for t in terms if t.written != focus)
         focus = _named_by(content_doc, focus)
+    if focus.lower() in PURPOSE_NOUNS:  # "What's the end goal of that support?": what it is for, however worded
+        terms = tuple(t for t in terms if t.written != focus)
+        answer_type, wh_phrase, focus = "purpose", focus, ""
     periods = frequencies(content) if answer_type == "yes_no" else {}
     if periods:  # the frequency is what the answer confirms or denies, not a topic a paragraph must hold
         said = {stem(w) for written in periods.values() for w in words(written)}
@@ -626,6 +631,8 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "date", f"{token.text} {asked_about}"
         if asked_about in NUMBER_NOUNS:
             return "number", f"{token.text} {asked_about}"
+        if asked_about in PURPOSE_NOUNS:
+            return "purpose", f"{token.text} {asked_about}"
         if asked_about and (label := entity_label_nouns().get(stem(asked_about))):  # "In which country …?"
             return SLOT_ANSWER_TYPES[label], f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
@@ -802,7 +809,7 @@ def _wh_noun(token: Token) -> str:
     """The noun a wh-word asks about: "which year", or "what is the number" (the copula's subject)."""
     if token.tag_ not in ("WDT", "WP"):
         return ""
-    if token.dep_ == "det":
+    if token.dep_ == "det" or (token.head.pos_ == "NOUN" and token.head.i == token.i + 1):  # "With what aim?"
         return token.head.lower_
     if token.dep_ == "attr" and token.head.lemma_ == "be":
         subjects = [c for c in token.head.children if c.dep_ == "nsubj"]
@@ -848,7 +855,9 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
         classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
-        if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS or classifier)) or token == fragment_slot:
+        if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS | PURPOSE_NOUNS or classifier)) or (
+            token == fragment_slot
+        ):
             continue  # "in what year", "what kinds of trafficking": the answer's slot, not a topic
         # A number naming something ("is 1325 mentioned?", "Resolution 1325") is a reference the paragraph must
         # hold; one counting something ("3 Joint Declarations") or a year is checked by the reading, not the topic.

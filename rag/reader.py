@@ -84,6 +84,11 @@ def has_answer_type(answer_type: str, text: str, para_id: str = "") -> bool:
         return bool(frequencies(text))
     if answer_type in ("body", "place"):
         return bool(proper_names(text))
+    if answer_type == "purpose":  # an infinitive saying what for: "… under the EPF to enhance …", "the aim to address"
+        return any(
+            t.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            for t in parse(text)
+        )
     return True
 
 
@@ -93,7 +98,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if question.answer_type == "yes_no":
         return _yes_no(question, candidates, judge)
     typed = [c for c in candidates if has_answer_type(question.answer_type, c.text, c.record.para_id)]
-    if question.answer_type in ("date", "number", "frequency") and not typed:
+    if question.answer_type in ("date", "number", "frequency", "purpose") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
     if question.located:  # "Where does X come up?": each paragraph's sentence that mentions it, then what else fits
         firsts = _firsts([c for c in candidates if judge.mentions(question, c.record.key, c.text)])

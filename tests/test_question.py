@@ -100,6 +100,8 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("wat does the EU do on cyber", "general"),
         ("and the date?", "date"),  # a fragment naming the kind of answer it asks for
         ("the number?", "number"),
+        ("What is the aim of the patrols?", "purpose"),  # what it is for, however the paragraph words it
+        ("With what goal?", "purpose"),
     ],
 )
 def test_answer_type(speller, asked: str, answer_type: str) -> None:
@@ -503,3 +505,14 @@ def test_chat_abbreviations_are_written_out_from_a_general_slang_table(speller, 
 def test_a_wh_fragment_is_a_question_not_a_request(speller) -> None:
     asked = understand("how many joint exercises on cyber in 2023", [], speller)
     assert asked.content == "how many joint exercises on cyber in 2023" and not asked.requested
+
+
+def test_a_purpose_is_an_infinitive_saying_what_for() -> None:
+    from rag.reader import has_answer_type
+
+    assert has_answer_type("purpose", "The Council funds the patrols to protect the coast.")
+    assert has_answer_type("purpose", "They act with the aim to reduce the risks.")
+    assert not has_answer_type("purpose", "The Council will continue to fund the patrols.")  # "continue to": no aim
+    assert "aim" not in {
+        t.written for t in understand("What is the aim of the patrols?", [], SpellingCorrector([])).terms
+    }
