@@ -223,6 +223,8 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     search = " ".join([content, *carried_names, *(t.written for t in carried_terms)])
     if _has_no_topic(own_topic) and not names:  # nothing of its own: the previous subject is what it asks about
         names, carried_names = carried_names, ()
+    elif _pronoun_for_topic(content_doc):  # "Could Albania join EU initiatives on that?": that is the previous topic
+        names, carried_names = (*names, *carried_names), ()
     return replace(
         question, answer_type=inherited_type, names=names, carried_names=carried_names, carried_terms=carried_terms,
         carried_phrases=previous.phrases + previous.carried_phrases,
@@ -948,6 +950,13 @@ def _uses_pronoun(doc: Doc) -> bool:
         if token.lower_ == "there" and token.dep_ != "expl":  # "any help there?"; not "is there …"
             return True
     return False
+
+
+def _pronoun_for_topic(doc: Doc) -> bool:
+    """A pronoun where the thing talked about goes, the object of a preposition or verb ("initiatives on that",
+    "what makes it unique"); not a subject or possessive, which is the actor, nor "there", which may point
+    forward to a topic the question names itself ("What about cultural heritage - what do they commit to there?")."""
+    return any(t.dep_ in ("pobj", "dobj") and t.lower_ in ("that", "this", "it", "them") for t in doc)
 
 
 def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...]) -> bool:

@@ -516,3 +516,10 @@ def test_a_purpose_is_an_infinitive_saying_what_for() -> None:
     assert "aim" not in {
         t.written for t in understand("What is the aim of the patrols?", [], SpellingCorrector([])).terms
     }
+
+
+def test_a_pronoun_standing_for_the_topic_makes_the_previous_names_required(speller) -> None:
+    follow = understand("Could the EU fund projects on that?", ["What does the plan say about Moldova?"], speller)
+    assert "Moldova" in follow.names and "Moldova" not in follow.carried_names
+    actor = understand("Will they train the police?", ["Which missions does the EU run in Moldova?"], speller)
+    assert "Moldova" not in actor.names  # a subject pronoun is the actor: the police may be trained elsewhere
