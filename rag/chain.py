@@ -185,6 +185,7 @@ class AnswerChain:
             unabbreviated = self.judge.corpus.with_names_unabbreviated  # "nat sec strategy": the documents' name
             asked = understand(unabbreviated(question), [unabbreviated(e) for e in earlier], self.speller)
             asked = self.judge.without_placeholders(asked.referring_to(*self.judge.corpus.documents_named(asked)))
+            asked = self.judge.placed(asked)
             asked = replace(asked, search_text=self.judge.corpus.with_spelled_out(asked.search_text))
         if doc_id is None and len(asked.documents) == 1:
             doc_id = asked.documents[0]

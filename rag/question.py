@@ -81,6 +81,7 @@ class Term:
     weight: float
     is_name: bool = False  # a named thing: matched as a name, never by a merely similar word
     subject: str = ""  # of a verb, its subject's stem: "the partnership says" frames, it asks nothing
+    aspect: bool = False  # in a request, a noun only names qualify ("the EU-NATO angle"): how the names are framed
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Question:
 
     def referring_to(self, documents: set[str], naming: set[str]) -> Question:
         """The question restricted to the documents it names, whose naming words are no longer its topic."""
-        located = self.asks_where == "part" or (self.asks_where == "where" and bool(documents))
+        located = self.located or self.asks_where == "part" or (self.asks_where == "where" and bool(documents))
         parts = PLACE_IN_TEXT_STEMS if located else frozenset()  # "which paragraphs", "references to"
         keep = lambda terms: tuple(  # noqa: E731
             t for t in terms if t.stem not in naming | parts and t.subject not in naming
@@ -175,7 +176,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         answer_type, wh_phrase = "general", ""  # several questions in one: none of them sets the type
     names = _names(content_doc)
     focus = _focus(content_doc)
-    terms = _terms(content_doc, names, references=lookup is None)
+    terms = _terms(content_doc, names, references=lookup is None, requested=content != corrected)
     if focus.lower() in NAME_NOUNS:  # "the name of the envoy" asks for the envoy, by its name
         terms = tuple(t for t in terms if t.written != focus)
         focus = _named_by(content_doc, focus)
@@ -838,7 +839,7 @@ def _names(doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
-def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[Term, ...]:
+def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested: bool = False) -> tuple[Term, ...]:
     """Content words other than the names, which the relevance judge checks on their own. A question looking up
     a paragraph or the cover note ("the cover note of 15047/24") uses its numbers to find it, not as a topic."""
     written = [e.text for e in doc.ents if governed_place(e)]  # "Tirana", asked about as "Albania"
@@ -868,8 +869,18 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True) -> tuple[T
         for part in [token.text] if reference and token.like_num else re.split(r"[-/–]", token.text):
             if len(part) > 1 and (reference or not part.isdigit()) and stem(part) not in name_stems:
                 key = stem(part)
-                terms.setdefault(key, Term(key, part, _weight(token), subject=_subject_stem(token)))
+                aspect = requested and _aspect_of_name(token, name_stems)
+                terms.setdefault(key, Term(key, part, _weight(token), subject=_subject_stem(token), aspect=aspect))
     return tuple(terms.values())
+
+
+def _aspect_of_name(token: Token, name_stems: set[str]) -> bool:
+    """ "points on the EU-NATO angle", "a paragraph on our FIMI commitments": a noun that only names compound to."""
+    modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod") and not c.is_punct]
+    return (
+        token.pos_ == "NOUN" and bool(modifiers) and all(c.dep_ == "compound" for c in modifiers)
+        and all(stem(p) in name_stems for c in modifiers for p in re.split(r"[-/–]", c.text) if p)
+    )  # fmt: skip
 
 
 def _weight(token: Token) -> float:

@@ -22,7 +22,7 @@ import numpy as np
 from rag.corpus import Corpus, name_in
 from rag.embedding import Encoder, WordVectors
 from rag.nlp import entity_label_nouns, parse
-from rag.question import Question, Term, doers, entity_kind, label_kind
+from rag.question import VERB_WEIGHT, Question, Term, doers, entity_kind, label_kind
 from rag.records import ParagraphRecord
 from rag.search import SearchHit
 from rag.text import Sentence, all_stems, name_parts, stem, words
@@ -177,6 +177,19 @@ class Judge:
             return question
         focus = "" if stem(question.focus) in empty else question.focus
         return replace(question, terms=tuple(t for t in question.terms if t.stem not in empty), focus=focus)
+
+    def placed(self, question: Question) -> Question:
+        """A request whose only topics are names and nouns framing them ("two points on the EU-NATO angle", "a
+        paragraph on our FIMI commitments") asks what the documents say about those named things: every paragraph
+        naming them answers. Not when each name is in most paragraphs ("EU-Albania milestones"): that is no topic."""
+        topics = [t for t in question.terms if t.weight >= 1.0]
+        if not question.requested or question.lookup or not topics or not all(t.aspect for t in topics):
+            return question
+        common = len(self.corpus.records) / 2
+        if not any(all(self.corpus.frequency.get(stem(p), 0) <= common for p in name_parts(n)) for n in question.names):
+            return question
+        terms = tuple(replace(t, weight=VERB_WEIGHT) if t.aspect else t for t in question.terms)
+        return replace(question, terms=terms, located=True, wants_list=True)
 
     def entity_kinds(self, record: ParagraphRecord) -> set[str]:
         """The kinds of named thing (place, organisation …) a paragraph names, parsed once per paragraph."""

@@ -557,3 +557,15 @@ def test_a_question_on_where_a_name_features_quotes_each_paragraph_naming_it(cha
 def test_a_bare_generic_document_noun_is_no_topic(chain: AnswerChain) -> None:
     answer = chain.ask("What does the text say about the European Defence Agency?", mode="extractive")
     assert answer.status == "answered" and "eu-albania-sdp#25" in _cited(answer)
+
+
+def test_a_request_on_a_named_things_angle_quotes_the_paragraphs_naming_them(chain: AnswerChain) -> None:
+    from rag.question import understand
+
+    angle = chain.judge.placed(understand("Two points on the NATO angle, please.", [], chain.speller))
+    assert angle.located and {t.written: t.weight for t in angle.terms}["angle"] == 0.5
+    # the document's own parties are in most paragraphs: framing them marks no place to look
+    common = chain.judge.placed(understand("Two points on the EU-Albania angle, please.", [], chain.speller))
+    assert not common.located and {t.written: t.weight for t in common.terms}["angle"] == 1.0
+    answer = chain.ask("A short note on the NATO dimension, please.", mode="extractive")
+    assert answer.status == "answered" and {"eu-albania-sdp#7", "eu-albania-sdp#11"} <= _cited(answer)
