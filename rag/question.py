@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from rag.spelling import SpellingCorrector
 
 Mood = Literal["past", "present", "future", "possible"]
-AnswerType = Literal["date", "number", "frequency", "body", "place", "purpose", "yes_no", "lookup", "general"]
+AnswerType = Literal[
+    "date", "number", "frequency", "body", "place", "purpose", "expansion", "yes_no", "lookup", "general"
+]
 # Closed grammatical classes of English, not words taken from questions.
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 DO_TENSES = {"do": "VB", "does": "VBZ", "did": "VBD"}  # the tense "do" lends the verb it supports
@@ -39,6 +41,8 @@ ARTEFACT_PREPOSITIONS = TOPIC_PREPOSITIONS | {"of", "to"}
 TIME_NOUNS = frozenset({"year", "years", "date", "dates", "month", "months", "day", "days", "time", "decade"})
 NUMBER_NOUNS = frozenset({"number", "numbers", "figure", "figures", "amount", "count", "total"})
 NAME_NOUNS = frozenset({"name", "names"})  # "What was the name of …": the answer is a name, not the word
+# "What does FIMI stand for?", "What is ESDC short for?", "the acronym EULEX": the English idiom and its nouns
+EXPANSION_WORDS = frozenset({"stand", "stands", "short", "acronym", "abbreviation", "initials"})
 # The English nouns for what something is for: "What is the aim of …?", "With what goal?" ask for a purpose
 PURPOSE_NOUNS = frozenset({"aim", "aims", "goal", "goals", "purpose", "purposes", "intention", "rationale"})
 SLOT_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
@@ -180,6 +184,9 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
     if focus.lower() in NAME_NOUNS:  # "the name of the envoy" asks for the envoy, by its name
         terms = tuple(t for t in terms if t.written != focus)
         focus = _named_by(content_doc, focus)
+    if _asks_expansion(content_doc):  # "What does FIMI stand for?": the words the acronym abbreviates
+        terms = tuple(t for t in terms if t.written.lower() not in EXPANSION_WORDS)
+        answer_type, wh_phrase = "expansion", ""
     if focus.lower() in PURPOSE_NOUNS:  # "What's the end goal of that support?": what it is for, however worded
         terms = tuple(t for t in terms if t.written != focus)
         answer_type, wh_phrase, focus = "purpose", focus, ""
@@ -612,6 +619,13 @@ def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
     """Bullets (or points, items) requested outside the content question."""
     inside = {t.i for t in content}
     return any(t.i not in inside and t.lower_ in ("bullet", "bullets", "points", "list") for t in doc)
+
+
+def _asks_expansion(doc: Doc) -> bool:
+    """ "What does X stand for?", "what's X short for": "stand for" / "short for" with a wh-word."""
+    return any(t.tag_ in WH_TAGS for t in doc) and any(
+        t.lower_ in EXPANSION_WORDS and any(c.dep_ == "prep" and c.lower_ == "for" for c in t.children) for t in doc
+    )
 
 
 def _answer_type(doc: Doc) -> tuple[AnswerType, str]:

@@ -97,6 +97,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     candidates = _score_sentences(question, relevant, judge)
     if question.answer_type == "yes_no":
         return _yes_no(question, candidates, judge)
+    if question.answer_type == "expansion":
+        return _expansion(question, candidates)
     typed = [c for c in candidates if has_answer_type(question.answer_type, c.text, c.record.para_id)]
     if question.answer_type in ("date", "number", "frequency", "purpose") and not typed:
         return Reading("partial", candidates[:1], missing=(question.wh_phrase or question.answer_type,))
@@ -124,6 +126,23 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if asked_for and chosen and _only_mentioned(question, chosen[0], judge, asked_for):
         return Reading("partial", chosen[:1])  # "The documents do not say which PESCO projects …"
     return Reading("answered", chosen)
+
+
+def _expansion(question: Question, candidates: list[Extract]) -> Reading:
+    """The sentence introducing the acronym ("… interference (FIMI)"); where only a heading does, the sentence
+    under it that repeats most of the words the heading spells out."""
+    introduced = [re.compile(rf"\(\s*{re.escape(n)}\b", re.IGNORECASE) for n in question.names if n.isupper()]
+    typed = [c for c in candidates if any(p.search(c.text) for p in introduced)]
+    if not typed:
+        spelled: list[tuple[set[str], Extract]] = []
+        for candidate in candidates:
+            heading = " ".join(candidate.record.section)
+            found = next((m for p in introduced if (m := p.search(heading))), None)
+            if found:
+                spelled.append(({w.lower() for w in words(heading[: found.start()])}, candidate))
+        ranked = sorted(spelled, key=lambda pair: -len(pair[0] & {w.lower() for w in words(pair[1].text)}))
+        typed = [candidate for _, candidate in ranked]
+    return Reading("answered", typed[:1]) if typed else Reading("partial", candidates[:1])
 
 
 def _focus_of(question: Question) -> str:

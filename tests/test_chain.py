@@ -569,3 +569,11 @@ def test_a_request_on_a_named_things_angle_quotes_the_paragraphs_naming_them(cha
     assert not common.located and {t.written: t.weight for t in common.terms}["angle"] == 1.0
     answer = chain.ask("A short note on the NATO dimension, please.", mode="extractive")
     assert answer.status == "answered" and {"eu-albania-sdp#7", "eu-albania-sdp#11"} <= _cited(answer)
+
+
+def test_an_acronym_is_spelled_out_from_where_the_text_introduces_it(chain: AnswerChain) -> None:
+    mission = chain.ask("What does EUPM stand for?", mode="extractive")
+    assert mission.status == "answered" and "EU Police Mission" in mission.answer
+    headed = chain.ask("What does FIMI stand for?", mode="extractive")  # introduced by the section heading
+    assert headed.status == "answered" and "foreign information manipulation and interference" in headed.answer
+    assert chain.ask("What does NATO stand for?", mode="extractive").status == "partial"  # never spelled out

@@ -101,6 +101,8 @@ def test_bullets_are_noticed_outside_the_content(speller) -> None:
         ("and the date?", "date"),  # a fragment naming the kind of answer it asks for
         ("the number?", "number"),
         ("What is the aim of the patrols?", "purpose"),  # what it is for, however the paragraph words it
+        ("What does OSCE stand for?", "expansion"),  # the words an acronym abbreviates
+        ("what's OSCE short for", "expansion"),
         ("With what goal?", "purpose"),
     ],
 )
