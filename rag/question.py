@@ -622,9 +622,10 @@ def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
 
 
 def _asks_expansion(doc: Doc) -> bool:
-    """ "What does X stand for?", "what's X short for": "stand for" / "short for" with a wh-word."""
+    """ "What does X stand for?", "what's X short for": "stand for" / "short for" with a wh-word (read off the
+    surface: the parser hangs "for" on the copula as often as on "short")."""
     return any(t.tag_ in WH_TAGS for t in doc) and any(
-        t.lower_ in EXPANSION_WORDS and any(c.dep_ == "prep" and c.lower_ == "for" for c in t.children) for t in doc
+        t.lower_ in EXPANSION_WORDS and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "for" for t in doc
     )
 
 
