@@ -13,6 +13,7 @@ import re
 from datetime import date
 from typing import Literal
 
+from rag.nlp import entity_label_nouns, parse
 from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
 from rag.text import WRITTEN_DATE, Sentence, is_stop_word, name_parts, stem, words
@@ -31,6 +32,16 @@ WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
 CLAIMED_DATE = re.compile(rf"{WRITTEN_DATE.pattern}|\b((?:19|20)\d\d)\b")  # a written date, or a year alone
 
 
+def _value_words(content: str) -> set[str]:
+    """A wh-phrase asking for a kind of named thing describes the value asked, not a topic: "Which Council bodies
+    was it addressed to?" (the addressees are bodies)."""
+    kinds = entity_label_nouns()
+    return {
+        stem(t.text) for chunk in parse(content).noun_chunks
+        if any(t.tag_ == "WDT" for t in chunk) and stem(chunk.root.lower_) in kinds for t in chunk
+    }  # fmt: skip
+
+
 def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:
     """The metadata fields a question asks for when its only words are the fields' labels and words naming a
     document ("Who is the partnership document addressed to?", "reference numbers and date of the document")."""
@@ -42,6 +53,7 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
         fields = [f for f in fields if f != "date"]
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
+    topic -= _value_words(question.content)
     if question.answer_type == "yes_no":  # "Is it marked LIMITE?": the value claimed is no topic
         topic -= {stem(p) for n in question.names for p in name_parts(n)} | _date_stems(question.content)
     if not fields or any(s not in LABEL_FIELDS and s not in document_words for s in stems if s in topic):

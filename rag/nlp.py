@@ -24,6 +24,10 @@ NAMED_THING_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC", "LAW", "FAC", "EVEN
 SLOT_ANSWER_TYPES = {"GPE": "place", "LOC": "place", "ORG": "body", "NORP": "body", "PERSON": "body"}
 
 
+# The English words for an organisation that spaCy's gloss of ORG lacks ("Which body monitors …?")
+ORGANISATION_NOUNS = ("body", "bodies", "organisation", "organisations", "organization", "organizations")
+
+
 @cache
 def entity_label_nouns() -> dict[str, str]:
     """The nouns spaCy's own glosses of its entity labels name them by ("Countries, cities, states" for GPE,
@@ -33,7 +37,7 @@ def entity_label_nouns() -> dict[str, str]:
 
     from rag.text import stem
 
-    nouns: dict[str, str] = {}
+    nouns: dict[str, str] = {stem(word): "ORG" for word in ORGANISATION_NOUNS}
     for label in SLOT_ANSWER_TYPES:
         for item in (spacy.explain(label) or "").split(","):
             item = item.replace("etc.", "").strip()

@@ -491,7 +491,7 @@ def _content_tokens(doc: Doc) -> list[Token]:
         or kept[0].is_punct
     ):  # "a summary of X": the artefact's own preposition goes with it
         kept = kept[1:]
-    kept = _without_purpose(kept)
+    kept = _without_form(_without_purpose(kept))
     return kept if any(t.pos_ in CONTENT_POS for t in kept) else tokens
 
 
@@ -505,6 +505,15 @@ def _topic_phrase(preposition: Token) -> list[Token]:
         phrase += list(doc[following].subtree)
         following = doc[following].right_edge.i + 1
     return phrase
+
+
+def _without_form(tokens: list[Token]) -> list[Token]:
+    """ "… in two sentences", "… in 100 words": the counted form of the text asked for, not its content."""
+    form = {
+        t.i for p in tokens if p.dep_ == "prep" and p.lower_ == "in"
+        for o in _objects(p) if any(c.dep_ == "nummod" for c in o.children) for t in p.subtree
+    }  # fmt: skip
+    return [t for t in tokens if t.i not in form]
 
 
 def _without_purpose(tokens: list[Token]) -> list[Token]:
@@ -651,7 +660,10 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "number", f"{token.text} {asked_about}"
         if asked_about in PURPOSE_NOUNS:
             return "purpose", f"{token.text} {asked_about}"
-        if asked_about and (label := entity_label_nouns().get(stem(asked_about))):  # "In which country …?"
+        narrowed = any(  # "bodies of water" is no body
+            c.dep_ == "prep" and c.lower_ == "of" for t in doc if t.lower_ == asked_about for c in t.children
+        )
+        if asked_about and not narrowed and (label := entity_label_nouns().get(stem(asked_about))):  # "which country"
             return SLOT_ANSWER_TYPES[label], f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
             return "body", token.text
@@ -850,7 +862,7 @@ def _names(doc: Doc) -> tuple[str, ...]:
         names += [p for p in parts if p.isupper() and len(p) > 1 and p.isalpha()]
         if token.pos_ == "PROPN" and token.i > 0:
             names += [p for p in parts if p[:1].isupper() and not p.isupper() and p.isalpha()]
-    cleaned = [re.sub(r"^(?:the|a|an)\s+|['’]s$", "", n, flags=re.IGNORECASE).strip() for n in names]
+    cleaned = [re.sub(r"^(?:the|a|an)\s+|['’]s$", "", n, flags=re.IGNORECASE).strip(" '\"‘’“”") for n in names]
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
@@ -869,6 +881,8 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
             continue
         if stem(token.lower_) in PRO_FORMS | POSSIBILITY_STEMS:  # mood, not topic
             continue
+        if stem(token.lower_) in DOCUMENT_PART_STEMS and _aspect_of_name(token, name_stems):
+            continue  # "the Way Forward section": a part of the text the name picks out, whose heading it is
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
@@ -893,7 +907,7 @@ def _aspect_of_name(token: Token, name_stems: set[str]) -> bool:
     """ "points on the EU-NATO angle", "a paragraph on our FIMI commitments": a noun that only names compound to."""
     modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod") and not c.is_punct]
     return (
-        token.pos_ == "NOUN" and bool(modifiers) and all(c.dep_ == "compound" for c in modifiers)
+        token.pos_ == "NOUN" and bool(modifiers) and all(c.dep_ in ("compound", "nmod") for c in modifiers)
         and all(stem(p) in name_stems for c in modifiers for p in re.split(r"[-/–]", c.text) if p)
     )  # fmt: skip
 

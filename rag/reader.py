@@ -14,7 +14,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import english, parse
-from rag.question import POSSIBILITY_WORDS, Question, Term, entity_kind, entity_name, mood, slot_preposition
+from rag.question import (
+    POSSIBILITY_WORDS,
+    Question,
+    Term,
+    entity_kind,
+    entity_name,
+    mood,
+    slot_preposition,
+)
 from rag.records import ParagraphRecord
 from rag.relevance import PARTIAL_SHARE, Judge, Judgement
 from rag.text import (

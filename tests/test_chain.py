@@ -577,3 +577,10 @@ def test_an_acronym_is_spelled_out_from_where_the_text_introduces_it(chain: Answ
     headed = chain.ask("What does FIMI stand for?", mode="extractive")  # introduced by the section heading
     assert headed.status == "answered" and "foreign information manipulation and interference" in headed.answer
     assert chain.ask("What does NATO stand for?", mode="extractive").status == "partial"  # never spelled out
+
+
+def test_a_section_is_found_by_its_heading_and_addressees_by_what_they_are(chain: AnswerChain) -> None:
+    way = chain.ask("Give me the gist of the Way Forward section in three sentences.", mode="extractive")
+    assert way.status == "answered" and _cited(way) <= {"eu-albania-sdp#32", "eu-albania-sdp#33"}
+    bodies = chain.ask("Which Council bodies is the working document addressed to?", mode="extractive")
+    assert bodies.status == "answered" and "PMG" in bodies.answer and _cited(bodies) == {"eu-albania-sdp#cover"}

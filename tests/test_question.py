@@ -61,6 +61,8 @@ def speller() -> SpellingCorrector:
             "For the COREPER note, summarise in two bullets what the EU commits to on cyber.",
             "what the EU commits to on cyber",
         ),
+        # the counted form of the text is no content
+        ("Summarise the plan's cyber part in two sentences.", "the plan's cyber part"),
         # a thing someone has, or a clause, is what is asked about, not a text to write
         (
             "Compare the Council's plan on drones with its plan on ports.",
@@ -525,3 +527,9 @@ def test_a_pronoun_standing_for_the_topic_makes_the_previous_names_required(spel
     assert "Moldova" in follow.names and "Moldova" not in follow.carried_names
     actor = understand("Will they train the police?", ["Which missions does the EU run in Moldova?"], speller)
     assert "Moldova" not in actor.names  # a subject pronoun is the actor: the police may be trained elsewhere
+
+
+def test_a_named_part_of_the_text_is_picked_out_by_its_heading_not_a_topic(speller) -> None:
+    asked = understand("What does the Preface section say?", [], speller)
+    assert asked.names == ("Preface",) and "section" not in {t.written for t in asked.terms}
+    assert understand("Which body oversees the plan?", [], speller).answer_type == "body"  # "body" as ORG's gloss
