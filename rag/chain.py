@@ -182,7 +182,7 @@ class AnswerChain:
         timer = _Timer()
         notes: list[str] = []
         with timer.stage("understand"):
-            unabbreviated = self.judge.corpus.with_names_unabbreviated  # "nat sec strategy": the documents' name
+            unabbreviated = self.judge.corpus.unabbreviated  # "nat sec strategy", "ch 31": as the documents write them
             asked = understand(unabbreviated(question), [unabbreviated(e) for e in earlier], self.speller)
             asked = self.judge.without_placeholders(asked.referring_to(*self.judge.corpus.documents_named(asked)))
             asked = self.judge.placed(asked)

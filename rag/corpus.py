@@ -87,6 +87,31 @@ class Corpus:
     def name_run_words(self) -> frozenset[str]:
         return frozenset(w.lower() for run in self.name_runs for w in run)
 
+    def unabbreviated(self, text: str) -> str:
+        return self.with_numbered_words(self.with_names_unabbreviated(text))
+
+    @cached_property
+    def numbered_words(self) -> dict[str, set[str]]:
+        """Number → the words the documents write right before it ("31" → {"Chapter"}, "1325" → {"Resolution"})."""
+        found: dict[str, set[str]] = {}
+        for record in self.records:
+            for match in NUMBERED_WORD.finditer(record.text):
+                found.setdefault(match.group(2), set()).add(match.group(1))
+        return found
+
+    def with_numbered_words(self, text: str) -> str:
+        """ "ch 31", "res 1325": a word cut short before a number is the word the documents write before that number
+        ("Chapter 31", "Resolution 1325")."""
+
+        def spelled(match: re.Match[str]) -> str:
+            short, number = match.group(1), match.group(2)
+            full = [
+                w for w in self.numbered_words.get(number, ()) if w.lower().startswith(short.lower()) and w != short
+            ]
+            return f"{full[0]} {number}" if len(full) == 1 and len(short) < len(full[0]) else match.group(0)
+
+        return NUMBERED_WORD.sub(spelled, text)
+
     def with_names_unabbreviated(self, text: str) -> str:
         """ "nat sec strategy" is the documents' "National Security Strategy": consecutive words that each begin a
         word of a run of capitalised words, one at least cut short and no word of the documents, are that run."""
@@ -189,6 +214,7 @@ class Corpus:
         return documents | every if len(documents) > 1 or every else documents, naming
 
 
+NUMBERED_WORD = re.compile(r"\b([A-Za-z]{2,})\.?\s+(\d{1,4})\b")  # "Chapter 31", "ch. 31"
 # What any written document may be called ("the partnership text", "the Albania doc"): a closed class of English
 GENERIC_DOCUMENT_STEMS = frozenset(stem(w) for w in ("document", "text", "paper", "doc"))
 

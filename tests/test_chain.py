@@ -227,6 +227,9 @@ def test_an_acronym_the_documents_never_write_is_searched_as_the_words_it_abbrev
         == "the National Security Strategy of albania"
     )
     assert corpus.with_names_unabbreviated("firearms in albania") == "firearms in albania"  # "in" is no "Inviting"
+    # a word cut short before a number is the word the documents write before that number
+    assert corpus.unabbreviated("talks on ch 31 and cl 1?") == "talks on Chapter 31 and Cluster 1?"
+    assert corpus.unabbreviated("ch 99") == "ch 99"  # no such number in the documents
     rdc = chain.ask("albania's rdc role?")
     assert rdc.status == "answered" and _cited(rdc) == {"eu-albania-sdp#13"}
 
