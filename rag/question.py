@@ -874,7 +874,8 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
     fragment_slot = _fragment_slot(doc)  # "and the date?": the answer's kind, not a topic
     terms: dict[str, Term] = {}
     for token in doc:
-        stop = token.is_stop or token.vocab[token.norm_].is_stop  # spaCy's norm table: "pls" is "please"
+        # spaCy's norm table reads "pls" as "please"; an ordinal ("the first mission") is content, not a stop word
+        stop = (token.is_stop or token.vocab[token.norm_].is_stop) and token.lower_ not in ORDINALS
         if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:
             continue
         if token.dep_ in ("punct", "prep"):  # a chat word attached as punctuation ("whats EUPM lol"); "versus"

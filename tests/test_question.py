@@ -533,3 +533,7 @@ def test_a_named_part_of_the_text_is_picked_out_by_its_heading_not_a_topic(spell
     asked = understand("What does the Preface section say?", [], speller)
     assert asked.names == ("Preface",) and "section" not in {t.written for t in asked.terms}
     assert understand("Which body oversees the plan?", [], speller).answer_type == "body"  # "body" as ORG's gloss
+
+
+def test_an_ordinal_is_content_though_spacy_lists_it_as_a_stop_word(speller) -> None:
+    assert "first" in {t.written for t in understand("Which was the first mission?", [], speller).terms}
