@@ -465,10 +465,17 @@ def _candidate(
 def _partial_lead(asked: Question, reading: Reading) -> str:
     names_words = reading.missing and reading.missing[:1] != ("whether",)
     if names_words and asked.answer_type not in ("date", "number", "frequency", "purpose", "yes_no"):
-        detail = "anything about " + " or ".join(reading.missing[:3])
+        detail = "anything about " + " or ".join(_phrases_holding(asked.content, reading.missing[:3]))
     else:  # the question itself, made indirect: "when the EU starts …", "whether Albania has …"
         detail = indirect(asked.content)
     return f"{PARTIAL_OPENING} {detail}. What they do say:"
+
+
+def _phrases_holding(content: str, missing: tuple[str, ...]) -> list[str]:
+    """The user's noun phrase around each missing word ("the legal basis", not "legal or basis")."""
+    chunks = list(parse(content).noun_chunks)
+    phrases = [next((c.text for c in chunks if word in {t.text for t in c}), word) for word in missing]
+    return list(dict.fromkeys(phrases))
 
 
 def _not_found(

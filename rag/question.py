@@ -1077,6 +1077,9 @@ def _indirect(doc: Doc) -> str:
         if subject is not None:  # "Is the Dialogue held every year": "held every year" follows the auxiliary
             clause = _hanging(subject, ("acl", "relcl", "appos"))
             span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)
+            if span[-1].i == rest[-1].i and rest[0].lemma_ == "be" and subject.i < span[-1].i:
+                # "is albania in pesco", "Is the dialogue annual": the parser hung the predicate on the subject
+                span = [t for t in span if t.i <= subject.i]
             before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
             after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
             auxiliary = rest[0].lower_

@@ -587,3 +587,10 @@ def test_a_section_is_found_by_its_heading_and_addressees_by_what_they_are(chain
     assert way.status == "answered" and _cited(way) <= {"eu-albania-sdp#32", "eu-albania-sdp#33"}
     bodies = chain.ask("Which Council bodies is the working document addressed to?", mode="extractive")
     assert bodies.status == "answered" and "PMG" in bodies.answer and _cited(bodies) == {"eu-albania-sdp#cover"}
+
+
+def test_a_partial_note_names_the_users_phrase_around_the_missing_words() -> None:
+    from rag.chain import _phrases_holding
+
+    assert _phrases_holding("What is the legal basis of the plan?", ("legal", "basis")) == ["the legal basis"]
+    assert _phrases_holding("budget?", ("budget",)) == ["budget"]
