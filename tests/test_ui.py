@@ -104,6 +104,7 @@ def test_browser_asks_opens_a_citation_sees_not_found_and_a_refused_upload(ui_ur
 
         page.get_by_role("tab", name="Documents").click()
         expect(page.locator("#documents-table")).to_contain_text("15047/24")
+        expect(page.locator("#documents-table")).to_contain_text("33 + cover note")  # the count of ¶1–33
         page.locator("#browse-doc input").click()
         page.get_by_role("option", name="EU–Albania SDP").click()
         page.locator("#browse-section input").click()

@@ -51,7 +51,9 @@ CSS = """
 .verdict-yes { background: #dff3e2; color: #17602a; }
 .verdict-no { background: #fbe3e0; color: #8c1d12; }
 .note { font-size: .8em; color: #666; }
-.marking { background: #b00020; color: white; padding: .1em .5em; border-radius: .3em; font-weight: 700; }
+.marking { background: #b00020; color: white; padding: .1em .5em; border-radius: .3em; font-weight: 700;
+  white-space: nowrap; }
+.source-text { white-space: pre-line; }
 .marking.public { background: #2e7d32; }
 .source mark { background: #fff3a3; }
 .source-meta th { text-align: left; padding-right: 1em; color: #555; font-weight: 500; }
@@ -358,7 +360,10 @@ def _documents(chain: AnswerChain) -> dict[str, dict]:
     documents: dict[str, dict] = {}
     for record in chain.records():
         entry = documents.setdefault(record.doc_id, {"meta": record.document, "paragraphs": 0, "sections": []})
-        entry["paragraphs"] += 1
+        if record.kind == "cover_note":  # "33 + cover note": the count a reader checks against ¶1–33
+            entry["cover_note"] = True
+        else:
+            entry["paragraphs"] += 1
         label = " > ".join(record.section) or "(no section)"
         if label not in entry["sections"]:
             entry["sections"].append(label)
@@ -370,8 +375,9 @@ def _document_rows(documents: dict[str, dict]) -> list[list[Any]]:
     for doc_id, entry in documents.items():
         meta = entry["meta"]
         marking = " / ".join(filter(None, [meta.distribution_marking, meta.eeas_distribution_marking])) or "—"
+        count = f"{entry['paragraphs']} + cover note" if entry.get("cover_note") else str(entry["paragraphs"])
         rows.append([doc_id, meta.title, meta.council_reference or "—", meta.eeas_reference or "—", meta.date or "—",
-                     marking, entry["paragraphs"]])  # fmt: skip
+                     marking, count])  # fmt: skip
     return rows
 
 
