@@ -18,6 +18,7 @@ from rag.text import (
     CARDINALS,
     all_stems,
     capitalised_runs,
+    defined_acronyms,
     is_stop_word,
     name_matches,
     name_parts,
@@ -43,6 +44,7 @@ class Corpus:
     def __init__(self, records: list[ParagraphRecord]) -> None:
         self.records = records
         self.stems = {r.key: evidence_stems(r) for r in records}
+        self._with_defined_acronyms()
         self.words = {r.key: sorted({w.lower() for w in words(r.text) if w.isalpha() and len(w) > 2}) for r in records}
         self.sentences = {r.key: sentences(r.text) for r in records}
         self.frequency = Counter(s for stems in self.stems.values() for s in stems)
@@ -86,6 +88,18 @@ class Corpus:
     @cached_property
     def name_run_words(self) -> frozenset[str]:
         return frozenset(w.lower() for run in self.name_runs for w in run)
+
+    def _with_defined_acronyms(self) -> None:
+        """A paragraph writing an acronym the documents define ("CFSP") holds the words it stands for ("foreign
+        policy"): "aligning with EU foreign policy" is said by "full alignment with the CFSP"."""
+        defined: dict[str, str] = {}
+        for record in self.records:
+            for acronym, spelled in defined_acronyms(" ".join([record.text, *record.section])).items():
+                defined.setdefault(acronym, spelled)
+        for record in self.records:
+            used = {w for w in words(" ".join([record.text, *record.section])) if w in defined}
+            for acronym in used:
+                self.stems[record.key] |= all_stems(defined[acronym])
 
     def unabbreviated(self, text: str) -> str:
         return self.with_numbered_words(self.with_names_unabbreviated(text))

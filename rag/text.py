@@ -218,3 +218,29 @@ def frequencies(text: str) -> dict[str, str]:
 
 def _per(period: str) -> str:
     return "daily" if period.lower() == "day" else period.lower() + "ly"
+
+
+ACRONYM_IN_BRACKETS = re.compile(r"\(\s*([A-Z]{2,}[A-Z0-9]*)\s*[)–-]")
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a text defines in brackets after the words they abbreviate ("Common Foreign and Security Policy
+    (CFSP)", "foreign information manipulation and interference (FIMI)") → those words: the initials of the words
+    before the bracket, stop words aside, spell the acronym."""
+    found: dict[str, str] = {}
+    for match in ACRONYM_IN_BRACKETS.finditer(text):
+        acronym, before = match.group(1), words(text[: match.start()])
+        letters, taken = acronym.lower(), []
+        for word in reversed(before[-3 * len(acronym) :]):
+            if not letters:
+                break
+            if is_stop_word(word):
+                taken.append(word)
+                continue
+            if word[:1].lower() != letters[-1]:
+                break
+            taken.append(word)
+            letters = letters[:-1]
+        if not letters:
+            found.setdefault(acronym, " ".join(reversed(taken)).strip())
+    return found

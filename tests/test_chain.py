@@ -594,3 +594,11 @@ def test_a_partial_note_names_the_users_phrase_around_the_missing_words() -> Non
 
     assert _phrases_holding("What is the legal basis of the plan?", ("legal", "basis")) == ["the legal basis"]
     assert _phrases_holding("budget?", ("budget",)) == ["budget"]
+
+
+def test_a_paragraph_writing_a_defined_acronym_holds_its_words(chain: AnswerChain) -> None:
+    from rag.text import stem
+
+    corpus = chain.judge.corpus
+    alignment = next(r for r in corpus.records if "record of full alignment with the CFSP" in r.text)
+    assert {stem("foreign"), stem("policy")} <= corpus.stems[alignment.key]  # CFSP: Common Foreign and Security Policy

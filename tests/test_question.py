@@ -538,3 +538,12 @@ def test_a_named_part_of_the_text_is_picked_out_by_its_heading_not_a_topic(spell
 
 def test_an_ordinal_is_content_though_spacy_lists_it_as_a_stop_word(speller) -> None:
     assert "first" in {t.written for t in understand("Which was the first mission?", [], speller).terms}
+
+
+def test_acronyms_defined_in_brackets_are_read_with_their_words() -> None:
+    from rag.text import defined_acronyms
+
+    text = "the Organisation for Security and Co-operation in Europe (OSCE) and irregular maritime arrivals (IMA)"
+    assert defined_acronyms(text) == {"OSCE": "Organisation for Security and Co-operation in Europe",
+                                      "IMA": "irregular maritime arrivals"}  # fmt: skip
+    assert defined_acronyms("a mission (EUPM) in Bosnia") == {}  # the words before do not spell it
