@@ -473,8 +473,10 @@ def _partial_lead(asked: Question, reading: Reading) -> str:
 
 def _phrases_holding(content: str, missing: tuple[str, ...]) -> list[str]:
     """The user's noun phrase around each missing word ("the legal basis", not "legal or basis")."""
-    chunks = list(parse(content).noun_chunks)
-    phrases = [next((c.text for c in chunks if word in {t.text for t in c}), word) for word in missing]
+    chunks = [[t for t in c if t.tag_ not in ("WDT", "WP", "WP$")] for c in parse(content).noun_chunks]  # no "Which"
+    phrases = [
+        next((" ".join(t.text for t in c) for c in chunks if word in {t.text for t in c}), word) for word in missing
+    ]
     return list(dict.fromkeys(phrases))
 
 

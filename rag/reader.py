@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 from rag.nlp import english, parse
 from rag.question import (
+    NUMBER_NOUNS,
     POSSIBILITY_WORDS,
+    TIME_NOUNS,
     Question,
     Term,
     entity_kind,
@@ -130,6 +132,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         return Reading("partial", chosen[:1], missing=absent)
     if question.focus and not _holds(question.focus, chosen, judge):  # "What is the budget of …?"
         return Reading("partial", chosen[:1], missing=(question.focus,))
+    if _identified_missing(question, chosen, judged, judge):  # "Which EU space programmes …?" from a ¶ on space
+        return Reading("partial", chosen[:1])
     asked_for = question.identifies or _focus_of(question)  # "Which projects …?", "What were the recommendations of …?"
     if asked_for and chosen and _only_mentioned(question, chosen[0], judge, asked_for):
         return Reading("partial", chosen[:1])  # "The documents do not say which PESCO projects …"
@@ -151,6 +155,19 @@ def _expansion(question: Question, candidates: list[Extract]) -> Reading:
         ranked = sorted(spelled, key=lambda pair: -len(pair[0] & {w.lower() for w in words(pair[1].text)}))
         typed = [candidate for _, candidate in ranked]
     return Reading("answered", typed[:1]) if typed else Reading("partial", candidates[:1])
+
+
+def _identified_missing(question: Question, chosen: list[Extract], judged: list[Judgement], judge: Judge) -> bool:
+    """The noun a "which N" question asks to have named is a kind of thing the documents never mention and none
+    of the quoted paragraphs says otherwise ("Which ministry …?"); a noun they use elsewhere ("in what capacity",
+    "which document") may be answered by an instance that does not repeat it."""
+    if not question.identifies or not chosen:
+        return False
+    asked = stem(question.identifies.lower())
+    if asked in judge.corpus.frequency or question.identifies.lower() in NUMBER_NOUNS | TIME_NOUNS:
+        return False
+    missing = {j.record.key: {t.stem for t in j.missing_terms} for j in judged}
+    return all(asked in missing.get(e.record.key, set()) for e in chosen)
 
 
 def _focus_of(question: Question) -> str:

@@ -602,3 +602,8 @@ def test_a_paragraph_writing_a_defined_acronym_holds_its_words(chain: AnswerChai
     corpus = chain.judge.corpus
     alignment = next(r for r in corpus.records if "record of full alignment with the CFSP" in r.text)
     assert {stem("foreign"), stem("policy")} <= corpus.stems[alignment.key]  # CFSP: Common Foreign and Security Policy
+
+
+def test_which_n_for_a_kind_of_thing_the_documents_never_mention_is_partial(chain: AnswerChain) -> None:
+    answer = chain.ask("Which ministry coordinates Albania's cyber capacity building?", mode="extractive")
+    assert answer.status == "partial" and "which ministry" in answer.answer
