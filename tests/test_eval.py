@@ -93,7 +93,7 @@ def test_regression_gate_extractive_mode_on_dev(chain: AnswerChain, tmp_path) ->
 
 
 # Regression floors a little under the measured dev figures (README); issue 10's targets are higher and still open.
-GATE = {"strict_score": 0.69, "false_refusal_rate": 0.25, "abstention_recall": 0.96, "citation_precision": 0.78}
+GATE = {"strict_score": 0.70, "false_refusal_rate": 0.24, "abstention_recall": 0.97, "citation_precision": 0.785}
 
 
 @pytest.mark.parametrize("split", SPLITS)
