@@ -61,20 +61,15 @@ class SpellingCorrector:
     def slang(self) -> dict[str, str]:
         from rag.nlp import english
 
-        slangdict = _noslang()
-
         normalised = english().vocab  # spaCy's own norm table reads some already ("pls" is "please"): left as written
         kept = {}
-        for short, long in slangdict.items():
-            if normalised[short].norm_ != short:
-                continue
-            expansion = long.lower()
-            written = [w for w in words(expansion) if w.isalpha()]
+        for short, long in _noslang().items():
+            written = [w for w in words(long.lower()) if w.isalpha()]
             if (
-                short.isalpha() and short.islower() and written and all(self.english.known([w]) for w in written)
-                and sum(not is_stop_word(w) for w in written) <= 1
+                short.isalpha() and short.islower() and normalised[short].norm_ == short and written
+                and all(self.english.known([w]) for w in written) and sum(not is_stop_word(w) for w in written) <= 1
             ):  # fmt: skip
-                kept[short] = expansion
+                kept[short] = long.lower()
         return kept
 
     @cached_property
