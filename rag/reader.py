@@ -116,7 +116,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
         firsts = _firsts([c for c in candidates if judge.mentions(question, c.record.key, c.text)])
         floor = firsts[0].score * LIST_KEEP_RATIO if firsts else 0.0
         ranked = firsts + [c for c in candidates if c not in firsts and c.score >= floor]
-        chosen = _choose(ranked, MAX_LIST_SENTENCES, 0.0, MAX_LIST_WORDS)
+        limit = min(question.count or MAX_LIST_SENTENCES, MAX_LIST_SENTENCES)  # "two points on …": two
+        chosen = _choose(ranked, limit, 0.0, MAX_LIST_WORDS)
         return Reading("answered", _cover_rest(question, chosen, candidates, judged, judge))
     if question.requested and question.answer_type == "general" and candidates:
         chosen = _requested(question, candidates)

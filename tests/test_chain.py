@@ -572,6 +572,8 @@ def test_a_request_on_a_named_things_angle_quotes_the_paragraphs_naming_them(cha
     assert not common.located and {t.written: t.weight for t in common.terms}["angle"] == 1.0
     answer = chain.ask("A short note on the NATO dimension, please.", mode="extractive")
     assert answer.status == "answered" and {"eu-albania-sdp#7", "eu-albania-sdp#11"} <= _cited(answer)
+    two = chain.ask("Two points on the NATO angle, please.", mode="extractive")  # one from each paragraph
+    assert len(two.sentences) == 2 and _cited(two) == {"eu-albania-sdp#7", "eu-albania-sdp#11"}
 
 
 def test_an_acronym_is_spelled_out_from_where_the_text_introduces_it(chain: AnswerChain) -> None:
