@@ -92,14 +92,14 @@ class Corpus:
     def _with_defined_acronyms(self) -> None:
         """A paragraph writing an acronym the documents define ("CFSP") holds the words it stands for ("foreign
         policy"): "aligning with EU foreign policy" is said by "full alignment with the CFSP"."""
+        texts = {record.key: " ".join([record.text, *record.section]) for record in self.records}
         defined: dict[str, str] = {}
-        for record in self.records:
-            for acronym, spelled in defined_acronyms(" ".join([record.text, *record.section])).items():
+        for text in texts.values():
+            for acronym, spelled in defined_acronyms(text).items():
                 defined.setdefault(acronym, spelled)
-        for record in self.records:
-            used = {w for w in words(" ".join([record.text, *record.section])) if w in defined}
-            for acronym in used:
-                self.stems[record.key] |= all_stems(defined[acronym])
+        for key, text in texts.items():
+            for acronym in {w for w in words(text) if w in defined}:
+                self.stems[key] |= all_stems(defined[acronym])
 
     def unabbreviated(self, text: str) -> str:
         return self.with_numbered_words(self.with_names_unabbreviated(text))

@@ -630,6 +630,11 @@ def _asks_for_bullets(doc: Doc, content: list[Token]) -> bool:
     return any(t.i not in inside and t.lower_ in ("bullet", "bullets", "points", "list") for t in doc)
 
 
+def has_of_phrase(noun: Token) -> bool:
+    """ "kinds of trafficking", "bodies of water", "the recommendations of the survey": an "of" phrase narrows it."""
+    return any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+
+
 def _asks_expansion(doc: Doc) -> bool:
     """ "What does X stand for?", "what's X short for": "stand for" / "short for" with a wh-word (read off the
     surface: the parser hangs "for" on the copula as often as on "short")."""
@@ -660,9 +665,7 @@ def _answer_type(doc: Doc) -> tuple[AnswerType, str]:
             return "number", f"{token.text} {asked_about}"
         if asked_about in PURPOSE_NOUNS:
             return "purpose", f"{token.text} {asked_about}"
-        narrowed = any(  # "bodies of water" is no body
-            c.dep_ == "prep" and c.lower_ == "of" for t in doc if t.lower_ == asked_about for c in t.children
-        )
+        narrowed = any(has_of_phrase(t) for t in doc if t.lower_ == asked_about)  # "bodies of water" is no body
         if asked_about and not narrowed and (label := entity_label_nouns().get(stem(asked_about))):  # "which country"
             return SLOT_ANSWER_TYPES[label], f"{token.text} {asked_about}"
         if word in ("who", "whom", "whose"):
@@ -882,12 +885,13 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
             continue
         if stem(token.lower_) in PRO_FORMS | POSSIBILITY_STEMS:  # mood, not topic
             continue
-        if stem(token.lower_) in DOCUMENT_PART_STEMS and _aspect_of_name(token, name_stems):
+        framing = _aspect_of_name(token, name_stems)
+        if stem(token.lower_) in DOCUMENT_PART_STEMS and framing:
             continue  # "the Way Forward section": a part of the text the name picks out, whose heading it is
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
-        classifier = any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+        classifier = has_of_phrase(token)
         if (asked_about and (token.lower_ in TIME_NOUNS | NUMBER_NOUNS | PURPOSE_NOUNS or classifier)) or (
             token == fragment_slot
         ):
@@ -899,8 +903,9 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
         for part in [token.text] if reference and token.like_num else re.split(r"[-/–]", token.text):
             if len(part) > 1 and (reference or not part.isdigit()) and stem(part) not in name_stems:
                 key = stem(part)
-                aspect = requested and _aspect_of_name(token, name_stems)
-                terms.setdefault(key, Term(key, part, _weight(token), subject=_subject_stem(token), aspect=aspect))
+                terms.setdefault(
+                    key, Term(key, part, _weight(token), subject=_subject_stem(token), aspect=requested and framing)
+                )
     return tuple(terms.values())
 
 

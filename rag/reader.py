@@ -22,6 +22,7 @@ from rag.question import (
     Term,
     entity_kind,
     entity_name,
+    has_of_phrase,
     mood,
     slot_preposition,
 )
@@ -174,7 +175,7 @@ def _identified_missing(question: Question, chosen: list[Extract], judged: list[
 def _focus_of(question: Question) -> str:
     """The noun a "What were the N of X?" question asks to have spelled out: its focus, with the "of" phrase."""
     nouns = [t for t in parse(question.content) if t.text == question.focus] if question.focus else []
-    return question.focus if any(c.dep_ == "prep" and c.lower_ == "of" for t in nouns for c in t.children) else ""
+    return question.focus if any(has_of_phrase(t) for t in nouns) else ""
 
 
 def _only_mentioned(question: Question, extract: Extract, judge: Judge, asked_for: str) -> bool:
