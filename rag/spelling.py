@@ -7,7 +7,7 @@ Chat abbreviations come first ("yr" → "year", "abt" → "about"): noslang.com'
 entry kept only where its expansion is English words with at most one content word ("tldr" → "too long, didn't
 read" would add topics). Then corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one
 edit, two for long words, transpositions included), then a word the corpus spells out in full ("econ" →
-"economic"), then pyspellchecker's English list.
+"economic"), then pyspellchecker's English list; among equally close words, one keeping the first letter.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class SpellingCorrector:
                 return f"{head} {tail}"
         if len(word) >= 4:
             self.in_corpus.distance = 2 if len(word) >= LONG_WORD else 1
-            close = self.in_corpus.correction(word)
+            close = _likeliest(self.in_corpus, word)
             if close and close != word:
                 return close
         if len(word) >= 4:  # an abbreviation of a corpus word ("econ" → "economic")
@@ -115,13 +115,22 @@ class SpellingCorrector:
                 return max(contracted, key=lambda w: (self.corpus[w], -len(w)))
         if len(word) < 5:  # one edit away from a short word is too many words ("btw" → "bow")
             return word
-        return self.english.correction(word) or word
+        return _likeliest(self.english, word) or word
 
     def correct(self, text: str) -> str:
         """Also writes ordinals as the documents do ("1st ever mission" → "first ever mission"), so a figure "1st"
         is not taken for a number the paragraph lacks."""
         text = DIGIT_ORDINAL.sub(lambda match: ORDINALS[int(match.group(1)) - 1], text)
         return WORD.sub(lambda match: self.correct_word(match.group(0)), text)
+
+
+def _likeliest(checker, word: str) -> str | None:
+    """Of the closest candidates, the commonest that keeps the word's first letter, which typists rarely get wrong
+    ("adressed" is "addressed", not the commoner "dressed"); else the commonest."""
+    candidates = checker.candidates(word)
+    if not candidates:
+        return None
+    return max(sorted(candidates), key=lambda c: (c[0] == word[0], checker.word_usage_frequency(c)))
 
 
 def _noslang() -> dict[str, str]:

@@ -172,6 +172,8 @@ def test_spelling_fixes_typos_but_never_real_words_or_names(speller) -> None:
     assert speller.correct("Tirana and Moldova") == "Tirana and Moldova"
     # a typo one letter short of a wh-word is the wh-word, not a corpus word ("wats" was "was": a yes/no question)
     assert speller.correct("wats the plan, whn and wher") == "whats the plan, when and where"
+    # of equally close words, the one keeping the first letter ("dressed" is commoner, typists keep first letters)
+    assert speller.correct("who is it adressed to") == "who is it addressed to"
 
 
 def test_mood_and_focus(speller) -> None:
