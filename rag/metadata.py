@@ -29,6 +29,8 @@ LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for 
 # "To whom?", "By whom was it sent?": the preposition before "whom" names the field
 WHOM = re.compile(r"\b(to|from|by)\s+whom\b", re.IGNORECASE)
 WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
+# "sent to", "addressed by": the preposition after a sending verb says which end of the sending is asked
+SENT = re.compile(r"\b(\w+)\s+(to|from|by)\b", re.IGNORECASE)
 CLAIMED_DATE = re.compile(rf"{WRITTEN_DATE.pattern}|\b((?:19|20)\d\d)\b")  # a written date, or a year alone
 
 
@@ -48,7 +50,9 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     parts = [p for w in words(question.content) for p in name_parts(w) if p.isalpha()]  # "EU-Kosovo": both
     stems = [stem(p) for p in parts if not is_stop_word(p) or stem(p) in LABEL_FIELDS]
     whom = [WHOM_FIELDS[m.group(1).lower()] for m in WHOM.finditer(question.content)]
-    fields = list(dict.fromkeys([*whom, *(LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
+    sent = {stem(m.group(1)): WHOM_FIELDS[m.group(2).lower()] for m in SENT.finditer(question.content)}
+    sent = {s: field for s, field in sent.items() if LABEL_FIELDS.get(s) in ("sender", "recipients")}
+    fields = list(dict.fromkeys([*whom, *(sent.get(s) or LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
     if question.mood in ("future", "possible"):  # "When will the partnership be reviewed?": not the date it bears
         fields = [f for f in fields if f != "date"]
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"

@@ -390,6 +390,8 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     addressed = answer("Who is the partnership document addressed to?")
     assert "Delegations" in addressed and "CIVCOM" in addressed  # the note's and the working document's "To:"
     assert "European External Action Service" in chain.ask("By whom was the Albania document sent?").answer
+    sent_to = answer("Which bodies was the Albania document sent to?")  # the preposition after "sent" decides
+    assert "Delegations" in sent_to and "European External Action Service" not in sent_to
     by_whom = chain.ask("To whom?", history=[("What is the date of the Albania document?", "")])
     assert "Delegations" in by_whom.answer and _cited(by_whom) == {"eu-albania-sdp#cover"}
     marking = answer("How is the Albania document classified?")
