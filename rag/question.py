@@ -60,7 +60,9 @@ INVERTED_AUXILIARIES = frozenset(
      "will", "would", "shall", "should", "may", "might", "must"]
 )  # fmt: skip
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
-DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage"})  # closed class: parts of a text
+# closed class: parts of a text
+DOCUMENT_PARTS = frozenset({"paragraph", "para", "section", "part", "passage", "chapter"})
+SCOPE_PREPOSITIONS = frozenset({"across", "throughout"})  # "… across its sections": everywhere in the text
 # "every mention of X", "references to X": the places X is named (closed class, with the preposition each takes)
 MENTION_NOUNS = {"mention": "of", "mentions": "of", "reference": "to", "references": "to"}
 DOCUMENT_PART_STEMS = frozenset(stem(p) for p in DOCUMENT_PARTS)
@@ -606,8 +608,24 @@ def _has_wh_word(token: Token) -> bool:
 
 
 def _asks_for_several(doc: Doc) -> bool:
-    """ "Which areas …", "What initiatives …": a wh-word governing a plural noun."""
-    return any(t.tag_ in ("WDT", "WP") and t.head.tag_ in ("NNS", "NNPS") for t in doc)
+    """ "Which areas …", "What initiatives …": a wh-word governing a plural noun; "… across its sections": every
+    place in the text."""
+    return any(t.tag_ in ("WDT", "WP") and t.head.tag_ in ("NNS", "NNPS") for t in doc) or bool(_scope_phrase(doc))
+
+
+def _scope_phrase(doc: Doc) -> list[Token]:
+    """ "across its different areas", "throughout the sections of the partnership": a phrase spanning parts of the
+    text itself (a part of a text, or what the text's "its" owns) says where to look, not what about; "across
+    cyber and defence" names topics. Its words other than names (which pick the document) are no topic."""
+    spans = []
+    for preposition in doc:
+        if preposition.lower_ not in SCOPE_PREPOSITIONS:
+            continue
+        for place in (c for c in preposition.children if c.dep_ == "pobj"):
+            owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in place.children)
+            if owned or stem(place.lower_) in DOCUMENT_PART_STEMS:
+                spans += [t for t in preposition.subtree if t.pos_ != "PROPN"]
+    return spans
 
 
 def _requested_count(doc: Doc, content: list[Token]) -> int | None:
@@ -876,7 +894,10 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
     name_stems = {stem(part) for name in (*names, *written) for part in name_parts(name)}
     fragment_slot = _fragment_slot(doc)  # "and the date?": the answer's kind, not a topic
     terms: dict[str, Term] = {}
+    scope = {t.i for t in _scope_phrase(doc)}
     for token in doc:
+        if token.i in scope:
+            continue
         # spaCy's norm table reads "pls" as "please"; an ordinal ("the first mission") is content, not a stop word
         stop = (token.is_stop or token.vocab[token.norm_].is_stop) and token.lower_ not in ORDINALS
         if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:

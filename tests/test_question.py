@@ -549,3 +549,10 @@ def test_acronyms_defined_in_brackets_are_read_with_their_words() -> None:
     assert defined_acronyms(text) == {"OSCE": "Organisation for Security and Co-operation in Europe",
                                       "IMA": "irregular maritime arrivals"}  # fmt: skip
     assert defined_acronyms("a mission (EUPM) in Bosnia") == {}  # the words before do not spell it
+
+
+def test_a_phrase_spanning_the_text_says_where_to_look_not_what_about(speller) -> None:
+    spanning = understand("What is said on drills across its different chapters?", [], speller)
+    assert [t.written for t in spanning.terms if t.weight >= 1.0] == ["drills"] and spanning.wants_list
+    topics = understand("What support is promised across cyber and hybrid threats?", [], speller)
+    assert {"cyber", "threats"} <= {t.written for t in topics.terms}  # topics, not parts of the text
