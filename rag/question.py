@@ -629,10 +629,13 @@ def _scope_phrase(doc: Doc) -> list[Token]:
 
 
 def _requested_count(doc: Doc, content: list[Token]) -> int | None:
-    """ "Give me three bullets", "two talking points", "a line": how many points the request asks for."""
+    """ "Give me three bullets", "two talking points", "a line": how many points the request asks for; "a
+    one-paragraph note", "a 200-word summary" measure the text's length (the counted noun modifies another)."""
     inside = {t.i for t in content}
     for token in doc:
         if token.i in inside or token.dep_ != "nummod" or token.head.i in inside:
+            continue
+        if token.head.dep_ in ("compound", "amod", "nmod"):
             continue
         word = token.lower_
         if word.isdigit():

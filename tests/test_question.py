@@ -556,3 +556,9 @@ def test_a_phrase_spanning_the_text_says_where_to_look_not_what_about(speller) -
     assert [t.written for t in spanning.terms if t.weight >= 1.0] == ["drills"] and spanning.wants_list
     topics = understand("What support is promised across cyber and hybrid threats?", [], speller)
     assert {"cyber", "threats"} <= {t.written for t in topics.terms}  # topics, not parts of the text
+
+
+def test_a_count_measuring_the_text_is_no_number_of_points(speller) -> None:
+    assert understand("Give me three talking points on drones.", [], speller).count == 3
+    assert understand("Draft a one-paragraph note on drones.", [], speller).count is None
+    assert understand("Write a 200-word summary on drones.", [], speller).count is None
