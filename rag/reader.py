@@ -373,7 +373,7 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     confirmed = filled or question.periods or question.figures  # the detail asked is what the sentence settles
     predicates = {
         stem(t.lower_) for t in parse(question.content)
-        if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS and not _says_it_is(t)
+        if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS and not _says_it_is(t) and not _leads_to_said(t, matches)
     }  # fmt: skip
     unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
     if unsaid_verbs:  # "offer Albania rapid response assistance" is said by "support … rapid response assistance"
@@ -389,6 +389,13 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _leads_to_said(verb: Token, matches: dict[str, float]) -> bool:
+    """ "help build", "end up contributing": a verb whose clausal complements the sentence says carries no claim of
+    its own; "commit the EU to fund …" still needs "fund"."""
+    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"]
+    return bool(complements) and all(matches.get(stem(c.lower_)) for c in complements)
 
 
 def _manner_unsaid(question: Question, text: str) -> bool:

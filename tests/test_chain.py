@@ -158,6 +158,10 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert ordinal.yes_no == "no" and "July 2022" in ordinal.answer  # the second one was in October 2024
     weaker = chain.ask("Has Albania already joined PESCO projects?")  # ¶25: they "will explore" it
     assert weaker.status == "partial" and weaker.yes_no is None
+    # "help strengthen": the verb leading to what the sentence says claims nothing more; "fund" is a claim of its own
+    led = chain.ask("Will the EU help strengthen Albania's cyber resilience?")
+    assert led.yes_no == "yes" and "eu-albania-sdp#19" in _cited(led)
+    assert chain.ask("Does the partnership commit the EU to fund Albania's armed forces?").yes_no is None
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
     # a claimed qualifier keeps the claim below the threshold; the on-topic ¶9 still says otherwise
