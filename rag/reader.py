@@ -454,7 +454,8 @@ def said_of_another(question: Question, text: str) -> bool:
     if subject is None or predicate is None or predicate.pos_ != "NOUN":
         return False
     own = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in subject.subtree)}")}
-    inside = {n.lower() for n in proper_names(f"x {' '.join(t.text for t in predicate.subtree)}")}
+    # the predicate's own words, however the sentence capitalises them ("a non-binding instrument" in a title)
+    inside = {t.lower_ for t in predicate.subtree}
     tokens = words(text)
     names = _named_things(text)
     spots = [i for i, w in enumerate(tokens) if w.lower() == predicate.lower_]
@@ -462,7 +463,10 @@ def said_of_another(question: Question, text: str) -> bool:
     if not spots or not mentions:
         return False
     asked = {w.lower() for n in question.names for w in n.split()}  # names the question itself uses
-    others = [i for i, w in enumerate(tokens) if w in names and w.lower() not in own | inside | asked]
+    others = [
+        i for i, w in enumerate(tokens)
+        if w in names and w.lower() not in own | asked and not all(p in inside for p in re.split(r"[-–]", w.lower()))
+    ]  # fmt: skip
     # said of the subject when some mention of it and the predicate have no other name between them
     return not any(_apart(m, s, others) for m in mentions for s in spots)
 

@@ -562,3 +562,11 @@ def test_a_count_measuring_the_text_is_no_number_of_points(speller) -> None:
     assert understand("Give me three talking points on drones.", [], speller).count == 3
     assert understand("Draft a one-paragraph note on drones.", [], speller).count is None
     assert understand("Write a 200-word summary on drones.", [], speller).count is None
+
+
+def test_a_predicate_capitalised_in_a_title_is_not_another_name(speller) -> None:
+    from rag.reader import said_of_another
+
+    asked = understand("Is the Charter a non-binding treaty?", [], speller)
+    assert not said_of_another(asked, "Subject: The Charter – Non-Binding Treaty (Step 2)")
+    assert said_of_another(asked, "The Charter and the Accord, a Non-Binding Treaty, were signed.")
