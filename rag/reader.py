@@ -520,6 +520,7 @@ def _described_otherwise(question: Question, text: str) -> bool:
     lowered = [t.lower_ for t in doc]  # a mention is the whole name ("EU" alone is not "the EU Police Mission")
     mentions = [i + len(own) - 1 for i in range(len(doc)) if lowered[i : i + len(own)] == own]
     linked = {t.i for t in doc for m in mentions if (t.head.i == m or doc[m].head.i == t.i) and t.dep_ != "punct"}
+    linked |= {i for m in mentions if (i := _appositive_after(doc, m)) is not None}
     # the predicate's own noun, or the noun the subject stands in apposition to ("the military operation EUFOR …")
     kinds = [t for t in nouns if stem(t.text) == stem(predicate.text) or (t.i in linked and t.lower_ not in own)]
     names = _named_things(text)
@@ -534,6 +535,17 @@ def _described_otherwise(question: Question, text: str) -> bool:
         if qualifiers and not {stem(q) for q in qualifiers} & {t.stem for t in asked}:
             return True
     return False
+
+
+def _appositive_after(doc: Doc, mention: int) -> int | None:
+    """ "EULEX Kosovo) – the Union's largest civilian mission": the noun right after a name, past punctuation, an
+    article, a possessor and adjectives, stands in apposition to it, however the parser attaches it."""
+    i = mention + 1
+    if i >= len(doc) or not doc[i].is_punct:
+        return None
+    while i < len(doc) and (doc[i].is_punct or doc[i].pos_ in ("DET", "ADJ") or doc[i].dep_ in ("poss", "case")):
+        i += 1
+    return i if i < len(doc) and doc[i].pos_ == "NOUN" else None
 
 
 def _slot_filled(question: Question, text: str) -> bool | None:

@@ -87,6 +87,9 @@ def test_a_claimed_kind_is_denied_by_the_subjects_own_description(chain: AnswerC
     # the description denies it whichever sentence ranks first
     concordia = chain.ask("Was Concordia a civilian operation?")
     assert concordia.yes_no == "no" and "first military ESDP operation" in concordia.answer
+    # a description after the name, however parsed: "(EULEX KOSOVO) – the Union's largest civilian mission"
+    assert chain.ask("Is EULEX Kosovo a military operation?").yes_no == "no"
+    assert chain.ask("Is EULEX Kosovo a civilian mission?").yes_no == "yes"
 
 
 def test_a_claimed_doer_is_denied_by_a_sentence_naming_another_doer_of_the_same_act(chain: AnswerChain) -> None:
