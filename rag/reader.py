@@ -381,6 +381,8 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
         unsaid_verbs = [t for t in unsaid_verbs if t.stem not in said_otherwise]
     if unsaid_verbs and not confirmed:  # "commit the EU to fund …?" is not answered yes by "will support"
         return Reading("partial", [best], missing=("whether",))
+    if _done_to_another(question, best.text):  # "defend Albania?" against "… defend its (Ukraine's) independence"
+        return Reading("partial", [best], missing=("whether",))
     if _manner_unsaid(question, best.text):  # "fully aligned?" is not answered yes by "progressively align"
         return Reading("partial", [best], missing=("whether",))
     if (
@@ -389,6 +391,23 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     ):  # fmt: skip
         return Reading("answered", [best], yes_no="yes")
     return Reading("partial", [best], missing=("whether",))
+
+
+def _done_to_another(question: Question, text: str) -> bool:
+    """A verb the question applies to a name ("defend Albania", "support Albania's forces") that the sentence uses
+    only with other objects: the sentence says it of something else."""
+    said = parse(text)
+    for verb in parse(question.content):
+        uses = [t for t in said if t.pos_ == "VERB" and stem(t.lower_) == stem(verb.lower_)]
+        if verb.pos_ != "VERB" or not uses:
+            continue
+        for thing in (c for c in verb.children if c.dep_ == "dobj"):
+            # the object itself, or its owner ("Albania's institutions", which "its institutions" may say)
+            names = [t for t in (thing, *thing.children) if t.pos_ == "PROPN" and (t is thing or t.dep_ == "poss")]
+            marks = {stem(t.text) for t in names} | ({stem(thing.text)} if thing.pos_ != "PROPN" else set())
+            if names and not any(marks & {stem(t.text) for t in use.subtree} for use in uses):
+                return True
+    return False
 
 
 def _leads_to_said(verb: Token, matches: dict[str, float]) -> bool:

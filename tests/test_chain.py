@@ -165,6 +165,8 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     led = chain.ask("Will the EU help strengthen Albania's cyber resilience?")
     assert led.yes_no == "yes" and "eu-albania-sdp#19" in _cited(led)
     assert chain.ask("Does the partnership commit the EU to fund Albania's armed forces?").yes_no is None
+    # ¶14 "defend" is said of Ukraine's independence, not of Albania, which the sentence names elsewhere
+    assert chain.ask("Does the partnership commit the EU to defend Albania militarily?").yes_no is None
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
     # a claimed qualifier keeps the claim below the threshold; the on-topic ¶9 still says otherwise
