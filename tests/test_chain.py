@@ -167,6 +167,9 @@ def test_yes_no_questions_get_a_yes_a_no_or_do_not_say_whether(chain: AnswerChai
     assert chain.ask("Does the partnership commit the EU to fund Albania's armed forces?").yes_no is None
     # ¶14 "defend" is said of Ukraine's independence, not of Albania, which the sentence names elsewhere
     assert chain.ask("Does the partnership commit the EU to defend Albania militarily?").yes_no is None
+    # a stop-word verb is still the claim: ¶27 explores cooperation in EMPACT, ¶13 says "participation"
+    assert chain.ask("Does Albania take part in EMPACT?").yes_no is None
+    assert chain.ask("Does Albania take part in CSDP missions and operations?").yes_no == "yes"
     unknown = chain.ask("Will the EU pay for Albania's cyber equipment?")
     assert unknown.status == "partial" and unknown.answer.startswith("The documents do not say whether")
     # a claimed qualifier keeps the claim below the threshold; the on-topic ¶9 still says otherwise
