@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from rag.corpus import GENERIC_DOCUMENT_STEMS
 from rag.nlp import entity_label_nouns, parse
 from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
@@ -31,6 +32,9 @@ WHOM = re.compile(r"\b(to|from|by)\s+whom\b", re.IGNORECASE)
 WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
 # "sent to", "addressed by": the preposition after a sending verb says which end of the sending is asked
 SENT = re.compile(r"\b(\w+)\s+(to|from|by)\b", re.IGNORECASE)
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 CLAIMED_DATE = re.compile(rf"{WRITTEN_DATE.pattern}|\b((?:19|20)\d\d)\b")  # a written date, or a year alone
 
 
@@ -55,6 +59,8 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     fields = list(dict.fromkeys([*whom, *(sent.get(s) or LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
     if question.mood in ("future", "possible"):  # "When will the partnership be reviewed?": not the date it bears
         fields = [f for f in fields if f != "date"]
+    if any(_event(t) for t in parse(question.content)):  # the note's date is not when the partnership was signed
+        fields = [f for f in fields if f != "date"]
     topic = {t.stem for t in question.terms if t.weight >= 1.0}  # not "actually", "lol"
     topic |= {stem(part) for name in question.names for part in name_parts(name)}
     topic -= _value_words(question.content)
@@ -72,6 +78,17 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     labelled = bool(whom) or any(not is_stop_word(p) and stem(p) in LABEL_FIELDS for p in parts)
     carried = (question.carried_lookup is not None and question.carried_lookup.cover) or question.documents
     return fields if named_here or (carried and labelled) else []
+
+
+def _event(verb: Token) -> bool:
+    """ "When was the partnership signed?" asks when something happened to what the document is about; "When was the
+    document issued?" asks the document's own date (its subject is a document, as a document)."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return (
+        verb.pos_ == "VERB" and verb.tag_ in ("VBN", "VBD") and verb.dep_ in ("ROOT", "conj")
+        and verb.lemma_ != "have" and stem(verb.lower_) not in LABEL_FIELDS
+        and not any(stem(s.lower_) in GENERIC_DOCUMENT_STEMS for s in subjects)
+    )  # fmt: skip
 
 
 def printed_values(document: DocumentMeta, field: str) -> list[str]:

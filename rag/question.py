@@ -962,9 +962,12 @@ def _verbal(token: Token) -> bool:
 
 
 def _subject_stem(token: Token) -> str:
-    """The doer of a verb: "the partnership" says, but is reviewed (a passive subject is what the verb is about)."""
+    """The doer of a verb: "the partnership" says, but is reviewed (a passive subject is what the verb is about; "be"
+    with a participle is passive however the parser labels it: "When was the partnership signed?")."""
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-    return stem(subject.lower_) if _verbal(token) and subject is not None else ""
+    be = any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "be" for c in token.children)
+    passive = be and token.tag_ in ("VBN", "VBD")
+    return stem(subject.lower_) if _verbal(token) and subject is not None and not passive else ""
 
 
 def _owned(doc: Doc) -> tuple[list[str], str] | None:

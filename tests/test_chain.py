@@ -413,6 +413,9 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     both = answer("Date and reference numbers of the Albania document?")
     assert "6 November 2024" in both and "15047/24" in both
     assert chain.ask("Which official initialled the cover note?").status != "answered"  # no line says so
+    # the note's date is the document's, not the day the partnership was signed, which no line gives
+    assert chain.ask("When was the partnership signed?").status != "answered"
+    assert "6 November 2024" in answer("When was the Albania partnership document issued?")
     # chat: a document named in lower case, its "From:" label, words that are not what is asked about
     assert "European External Action Service" in answer("who is the albania doc from")
     assert "Delegations" in answer("who's the albania doc actually addressed to lol")

@@ -570,3 +570,11 @@ def test_a_predicate_capitalised_in_a_title_is_not_another_name(speller) -> None
     asked = understand("Is the Charter a non-binding treaty?", [], speller)
     assert not said_of_another(asked, "Subject: The Charter – Non-Binding Treaty (Step 2)")
     assert said_of_another(asked, "The Charter and the Accord, a Non-Binding Treaty, were signed.")
+
+
+def test_a_passive_subject_is_what_the_verb_is_about_however_parsed(speller) -> None:
+    """spaCy reads "was … signed" as active with "the partnership" its doer; "be" with a participle is passive."""
+    signed = understand("When was the partnership signed?", [], speller)
+    assert next(t for t in signed.terms if t.written == "signed").subject == ""
+    signing = understand("What has the partnership signed?", [], speller)  # active: the partnership signs
+    assert next(t for t in signing.terms if t.written == "signed").subject == "partnership"
