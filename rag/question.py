@@ -1103,15 +1103,17 @@ def _indirect(doc: Doc) -> str:
     prefix = " ".join(t.text for t in tokens[:start]) if wh else "whether"
     rest = tokens[start:]
     if rest and rest[0].pos_ == "AUX":
-        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None) or next(
+        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass", "expl")), None) or next(
             (t for t in rest if t.dep_ == "attr" and t.head.i == rest[0].i), None
-        )  # "Is anything planned …": the parser makes "anything" the copula's attribute
+        )  # "Is anything planned …": the parser makes "anything" the copula's attribute; "Is there …": "there"
         if subject is not None:  # "Is the Dialogue held every year": "held every year" follows the auxiliary
             clause = _hanging(subject, ("acl", "relcl", "appos"))
             span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)
             if span[-1].i == rest[-1].i and rest[0].lemma_ == "be" and subject.i < span[-1].i:
                 # "is albania in pesco", "Is the dialogue annual": the parser hung the predicate on the subject
                 span = [t for t in span if t.i <= subject.i]
+            elif subject.dep_ == "attr" and any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in subject.children):
+                span = [t for t in span if t.i < subject.i]  # "Is the dialogue annual": "annual" is the predicate
             before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
             after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
             auxiliary = rest[0].lower_
