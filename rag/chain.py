@@ -474,8 +474,9 @@ def _partial_lead(asked: Question, reading: Reading) -> str:
 def _phrases_holding(content: str, missing: tuple[str, ...]) -> list[str]:
     """The user's noun phrase around each missing word ("the legal basis", not "legal or basis")."""
     chunks = [[t for t in c if t.tag_ not in ("WDT", "WP", "WP$")] for c in parse(content).noun_chunks]  # no "Which"
-    phrases = [
-        next((" ".join(t.text for t in c) for c in chunks if word in {t.text for t in c}), word) for word in missing
+    phrases = [  # as written, spacing included ("Albania's defence budget")
+        next((content[c[0].idx : c[-1].idx + len(c[-1])] for c in chunks if c and word in {t.text for t in c}), word)
+        for word in missing
     ]
     return list(dict.fromkeys(phrases))
 

@@ -613,6 +613,7 @@ def test_a_partial_note_names_the_users_phrase_around_the_missing_words() -> Non
 
     assert _phrases_holding("What is the legal basis of the plan?", ("legal", "basis")) == ["the legal basis"]
     assert _phrases_holding("budget?", ("budget",)) == ["budget"]
+    assert _phrases_holding("What is Chad's navy budget?", ("budget",)) == ["Chad's navy budget"]  # spacing as written
 
 
 def test_a_paragraph_writing_a_defined_acronym_holds_its_words(chain: AnswerChain) -> None:
