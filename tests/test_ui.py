@@ -250,3 +250,16 @@ def test_browser_checks_a_draft_and_suggests_the_right_paragraph(ui_url: str) ->
         expect(page.locator("#check-viewer")).to_contain_text("Hybrid Risk Survey completed in 2020", timeout=20_000)
         page.screenshot(path=str(SCREENSHOTS / "check-a-draft.png"), full_page=True)
         browser.close()
+
+
+def test_the_documents_table_never_calls_an_unmarked_document_public() -> None:
+    from types import SimpleNamespace
+
+    from ui.app import _document_rows
+
+    meta = SimpleNamespace(
+        title="Page", council_reference=None, eeas_reference=None, date=None, distribution_marking=None,
+        eeas_distribution_marking=None,
+    )  # fmt: skip
+    (row,) = _document_rows({"page": {"meta": meta, "paragraphs": 7}})
+    assert row[5] == "none printed" and row[6] == "7"

@@ -374,7 +374,8 @@ def _document_rows(documents: dict[str, dict]) -> list[list[Any]]:
     rows = []
     for doc_id, entry in documents.items():
         meta = entry["meta"]
-        marking = " / ".join(filter(None, [meta.distribution_marking, meta.eeas_distribution_marking])) or "—"
+        markings = [meta.distribution_marking, meta.eeas_distribution_marking]
+        marking = " / ".join(filter(None, markings)) or "none printed"  # not "public": only what the document shows
         count = f"{entry['paragraphs']} + cover note" if entry.get("cover_note") else str(entry["paragraphs"])
         rows.append([doc_id, meta.title, meta.council_reference or "—", meta.eeas_reference or "—", meta.date or "—",
                      marking, count])  # fmt: skip
