@@ -1112,8 +1112,12 @@ def _indirect(doc: Doc) -> str:
             if span[-1].i == rest[-1].i and rest[0].lemma_ == "be" and subject.i < span[-1].i:
                 # "is albania in pesco", "Is the dialogue annual": the parser hung the predicate on the subject
                 span = [t for t in span if t.i <= subject.i]
-            elif subject.dep_ == "attr" and any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in subject.children):
-                span = [t for t in span if t.i < subject.i]  # "Is the dialogue annual": "annual" is the predicate
+            elif (
+                subject.i == rest[-1].i
+                and rest[0].lemma_ == "be"
+                and any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in subject.children)
+            ):  # "Is the dialogue annual", "… document public": parsed as one noun phrase, its last word the predicate
+                span = [t for t in span if t.i < subject.i]
             before = [t.text for t in rest[1:] if t.i <= span[-1].i and t.i not in clause]
             after = [t for t in rest[1:] if t.i > span[-1].i or t.i in clause]
             auxiliary = rest[0].lower_

@@ -193,6 +193,7 @@ def test_indirect_question_for_the_partial_note() -> None:
     assert indirect("Is anything planned for drones?") == "whether anything is planned for drones"
     assert indirect("Is there a veto clause in the treaty?") == "whether there is a veto clause in the treaty"
     assert indirect("Is the dialogue annual?") == "whether the dialogue is annual"  # parsed "the dialogue annual"
+    assert indirect("Is the treaty document public?") == "whether the treaty document is public"
     assert indirect("What recommendations did the survey make?") == "what recommendations the survey made"
     assert indirect("How many troops does Albania deploy?") == "how many troops Albania deploys"
     assert indirect("How often will the Dialogue meet?") == "how often the Dialogue will meet"
