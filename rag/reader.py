@@ -432,7 +432,9 @@ def _done_to_another(question: Question, text: str) -> bool:
             # the object itself, or its owner ("Albania's institutions", which "its institutions" may say)
             names = [t for t in (thing, *thing.children) if t.pos_ == "PROPN" and (t is thing or t.dep_ == "poss")]
             marks = {stem(t.text) for t in names} | ({stem(thing.text)} if thing.pos_ != "PROPN" else set())
-            if names and not any(marks & {stem(t.text) for t in use.subtree} for use in uses):
+            # a participle modifying its object ("the Strategy, adopted by …") reaches it through its head
+            reach = [use.head if use.dep_ in ("acl", "relcl") else use for use in uses]
+            if names and not any(marks & {stem(t.text) for t in r.subtree} for r in reach):
                 return True
     return False
 
