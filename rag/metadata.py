@@ -19,6 +19,9 @@ from rag.question import Question
 from rag.records import DocumentMeta, ParagraphRecord
 from rag.text import WRITTEN_DATE, Sentence, is_stop_word, name_parts, stem, words
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 FIELD_LABELS = {
     "date": ("date", "dated", "when"),
     "references": ("number", "reference"),
@@ -32,9 +35,6 @@ WHOM = re.compile(r"\b(to|from|by)\s+whom\b", re.IGNORECASE)
 WHOM_FIELDS = {"to": "recipients", "from": "sender", "by": "sender"}
 # "sent to", "addressed by": the preposition after a sending verb says which end of the sending is asked
 SENT = re.compile(r"\b(\w+)\s+(to|from|by)\b", re.IGNORECASE)
-if TYPE_CHECKING:
-    from spacy.tokens import Token
-
 CLAIMED_DATE = re.compile(rf"{WRITTEN_DATE.pattern}|\b((?:19|20)\d\d)\b")  # a written date, or a year alone
 
 

@@ -404,13 +404,14 @@ def _unsaid_idioms(question: Question, predicates: set[str], text: str, judge: J
     ("participation" 0.51; "explore" 0.27 to "take part", MiniLM), unless its object says the claim ("give support").
     """
     said = sorted({w.lower() for w in words(text) if w.isalpha() and not is_stop_word(w)})
+    said_stems = all_stems(text)
     unsaid = []
     for verb in parse(question.content):
         if not verb.is_stop or stem(verb.lower_) not in predicates - LIGHT_PREDICATES:
             continue
-        if stem(verb.lower_) in all_stems(text) or not said:
+        if stem(verb.lower_) in said_stems or not said:
             continue
-        if any(t.dep_ == "dobj" and not t.is_stop and stem(t.lower_) in all_stems(text) for t in verb.children):
+        if any(t.dep_ == "dobj" and not t.is_stop and stem(t.lower_) in said_stems for t in verb.children):
             continue  # "give Albania support": a light verb, its object says the claim
         governed = [t for t in verb.children if t.is_stop and t.dep_ in ("dobj", "prt")]
         phrase = " ".join(t.lower_ for t in sorted([verb, *governed], key=lambda t: t.i))
@@ -430,7 +431,7 @@ def _done_to_another(question: Question, text: str) -> bool:
             continue
         for thing in (c for c in verb.children if c.dep_ == "dobj"):
             # the object itself, or its owner ("Albania's institutions", which "its institutions" may say)
-            names = [t for t in (thing, *thing.children) if t.pos_ == "PROPN" and (t is thing or t.dep_ == "poss")]
+            names = [t for t in (thing, *thing.children) if t.pos_ == "PROPN" and (t.i == thing.i or t.dep_ == "poss")]
             marks = {stem(t.text) for t in names} | ({stem(thing.text)} if thing.pos_ != "PROPN" else set())
             # a participle modifying its object ("the Strategy, adopted by …") reaches it through its head
             reach = [use.head if use.dep_ in ("acl", "relcl") else use for use in uses]
