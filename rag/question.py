@@ -1110,7 +1110,7 @@ def _indirect(doc: Doc) -> str:
             clause = _hanging(subject, ("acl", "relcl", "appos"))
             span = sorted((t for t in subject.subtree if t.i not in clause), key=lambda t: t.i)
             if span[-1].i == rest[-1].i and rest[0].lemma_ == "be" and subject.i < span[-1].i:
-                # "is albania in pesco", "Is the dialogue annual": the parser hung the predicate on the subject
+                # "is albania in pesco": the parser hung the predicate on the subject
                 span = [t for t in span if t.i <= subject.i]
             elif (
                 subject.i == rest[-1].i

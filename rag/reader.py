@@ -375,12 +375,13 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     if counted and best not in agreeing:  # "the very first mission?" is not confirmed by a sentence without "first"
         return Reading("partial", [best], missing=("whether",))
     confirmed = filled or question.periods or question.figures  # the detail asked is what the sentence settles
-    predicates = {
-        stem(t.lower_) for t in parse(question.content)
+    claimed = [
+        t for t in parse(question.content)
         if t.pos_ == "VERB" and t.dep_ in PREDICATE_DEPS and not _says_it_is(t) and not _leads_to_said(t, matches)
-    }  # fmt: skip
+    ]  # fmt: skip
+    predicates = {stem(t.lower_) for t in claimed}
     unsaid_verbs = [t for t in own if t.stem in predicates and not matches.get(t.stem)]
-    unsaid_verbs += [Term(stem(v), v, VERB_WEIGHT) for v in _unsaid_idioms(question, predicates, best.text, judge)]
+    unsaid_verbs += [Term(stem(v), v, VERB_WEIGHT) for v in _unsaid_idioms(claimed, best.text, judge)]
     if unsaid_verbs:  # "offer Albania rapid response assistance" is said by "support … rapid response assistance"
         said_otherwise = judge.said_in_context(question, tuple(unsaid_verbs), best.record)
         unsaid_verbs = [t for t in unsaid_verbs if t.stem not in said_otherwise]
@@ -398,7 +399,7 @@ def _yes_no(question: Question, candidates: list[Extract], judge: Judge) -> Read
     return Reading("partial", [best], missing=("whether",))
 
 
-def _unsaid_idioms(question: Question, predicates: set[str], text: str, judge: Judge) -> list[str]:
+def _unsaid_idioms(claimed: list[Token], text: str, judge: Judge) -> list[str]:
     """A claim's verb that is a stop word is no topic ("take part in EMPACT" has none), but still the claim: it, with
     the stop words it governs ("take part"), must be in the sentence or close in meaning to one of its words
     ("participation" 0.51; "explore" 0.27 to "take part", MiniLM), unless its object says the claim ("give support").
@@ -406,8 +407,8 @@ def _unsaid_idioms(question: Question, predicates: set[str], text: str, judge: J
     said = sorted({w.lower() for w in words(text) if w.isalpha() and not is_stop_word(w)})
     said_stems = all_stems(text)
     unsaid = []
-    for verb in parse(question.content):
-        if not verb.is_stop or stem(verb.lower_) not in predicates - LIGHT_PREDICATES:
+    for verb in claimed:
+        if not verb.is_stop or stem(verb.lower_) in LIGHT_PREDICATES:
             continue
         if stem(verb.lower_) in said_stems or not said:
             continue
@@ -429,12 +430,12 @@ def _done_to_another(question: Question, text: str) -> bool:
         uses = [t for t in said if t.pos_ == "VERB" and stem(t.lower_) == stem(verb.lower_)]
         if verb.pos_ != "VERB" or not uses:
             continue
+        # a participle modifying its object ("the Strategy, adopted by …") reaches it through its head
+        reach = [use.head if use.dep_ in ("acl", "relcl") else use for use in uses]
         for thing in (c for c in verb.children if c.dep_ == "dobj"):
             # the object itself, or its owner ("Albania's institutions", which "its institutions" may say)
             names = [t for t in (thing, *thing.children) if t.pos_ == "PROPN" and (t.i == thing.i or t.dep_ == "poss")]
             marks = {stem(t.text) for t in names} | ({stem(thing.text)} if thing.pos_ != "PROPN" else set())
-            # a participle modifying its object ("the Strategy, adopted by …") reaches it through its head
-            reach = [use.head if use.dep_ in ("acl", "relcl") else use for use in uses]
             if names and not any(marks & {stem(t.text) for t in r.subtree} for r in reach):
                 return True
     return False
