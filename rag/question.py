@@ -165,7 +165,7 @@ class Question:
 
 def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Question:
     previous = understand(history[-1], history[:-1], speller) if history else None
-    corrected = speller.correct(_without_politeness(asked))
+    corrected = _sentence_case(speller.correct(_without_politeness(asked)))
     doc = english()(corrected)
     lookup = _paragraph_reference(corrected)
     content_tokens = _content_tokens(doc)
@@ -240,6 +240,15 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         carried_phrases=previous.phrases + previous.carried_phrases,
         search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip
+
+
+def _sentence_case(text: str) -> str:
+    """Chat leaves the first word lower-case, and the parser, trained on edited text, then misreads it ("which
+    western balkans countries …" makes "which" a pronoun object). A stop word is never a name, so it is safe to
+    capitalise."""
+    first = re.match(r"[a-z]+", text)
+    is_stop = first is not None and english().vocab[first.group(0)].is_stop
+    return text[:1].upper() + text[1:] if is_stop else text
 
 
 def _without_politeness(asked: str) -> str:
@@ -439,9 +448,9 @@ def _is_request(root: Token) -> bool:
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects:  # an imperative: the verb's base form ("set out …" may be tagged past), first in its clause
         base = root.tag_ == "VB" or (root.tag_ in ("VBD", "VBP") and root.lower_ in _lemmas(root.lower_))
-        return base and root.i == root.sent.start + sum(
-            1 for t in root.sent if t.i < root.i and (t.dep_ in ("intj", "advmod", "punct") or t.pos_ == "INTJ")
-        )
+        # a word no English verb has as a form is a name the parser guessed on lower-case chat ("ukraine support …")
+        openers = [t for t in root.sent if t.i < root.i and (t.dep_ in ("intj", "advmod", "punct") or t.pos_ == "INTJ")]
+        return base and _is_verb_form(root.lower_) and root.i == root.sent.start + len(openers)
     return all(_speaker(s) for s in subjects)
 
 
@@ -903,7 +912,8 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
             continue
         # spaCy's norm table reads "pls" as "please"; an ordinal ("the first mission") is content, not a stop word
         stop = (token.is_stop or token.vocab[token.norm_].is_stop) and token.lower_ not in ORDINALS
-        if token.pos_ not in CONTENT_POS or stop or token.is_punct or len(token.text) < 2:
+        manner = _manner_adverb(token)
+        if (token.pos_ not in CONTENT_POS and not manner) or stop or token.is_punct or len(token.text) < 2:
             continue
         if token.dep_ in ("punct", "prep"):  # a chat word attached as punctuation ("whats EUPM lol"); "versus"
             continue
@@ -927,10 +937,19 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
         for part in [token.text] if reference and token.like_num else re.split(r"[-/–]", token.text):
             if len(part) > 1 and (reference or not part.isdigit()) and stem(part) not in name_stems:
                 key = stem(part)
+                weight = VERB_WEIGHT if manner else _weight(token)
                 terms.setdefault(
-                    key, Term(key, part, _weight(token), subject=_subject_stem(token), aspect=requested and framing)
+                    key,
+                    Term(key, part, weight, subject=_subject_stem(token), aspect=requested and framing),
                 )
     return tuple(terms.values())
+
+
+def _manner_adverb(token: Token) -> bool:
+    """ "fully aligned", "currently run": an -ly adverb on a verb or adjective says how, which a paragraph may say
+    with the adjective ("full alignment", "Currently, …"); it weighs as a verb, as hedges ("actually") are -ly too."""
+    head_kind = token.head.pos_ in ("VERB", "ADJ")
+    return token.tag_ == "RB" and token.dep_ == "advmod" and token.lower_.endswith("ly") and head_kind
 
 
 def _aspect_of_name(token: Token, name_stems: set[str]) -> bool:
@@ -1001,7 +1020,8 @@ def _hanging(noun: Token, dependencies: tuple[str, ...]) -> set[int]:
 
 
 def _negated(doc: Doc) -> bool:
-    return any(t.dep_ == "neg" for t in doc)
+    """Not the "or not" closing a question, which asks both ways ("Is Albania in NATO or not?")."""
+    return any(t.dep_ == "neg" and not (t.i > 0 and t.nbor(-1).lower_ == "or") for t in doc)
 
 
 def _has_no_topic(terms: tuple[Term, ...]) -> bool:
@@ -1027,9 +1047,14 @@ def _uses_pronoun(doc: Doc) -> bool:
 
 def _pronoun_for_topic(doc: Doc) -> bool:
     """A pronoun where the thing talked about goes, the object of a preposition or verb ("initiatives on that",
-    "what makes it unique"); not a subject or possessive, which is the actor, nor "there", which may point
-    forward to a topic the question names itself ("What about cultural heritage - what do they commit to there?")."""
-    return any(t.dep_ in ("pobj", "dobj") and t.lower_ in ("that", "this", "it", "them") for t in doc)
+    "what makes it unique") or the subject "be" describes ("Is that a firm commitment?"); not the subject of
+    another verb or a possessive, which is the actor, nor "there", which may point forward to a topic the question
+    names itself ("What about cultural heritage - what do they commit to there?")."""
+    return any(
+        t.lower_ in ("that", "this", "it", "them")
+        and (t.dep_ in ("pobj", "dobj") or (t.dep_ == "nsubj" and _lemmas(t.head.lower_) == ("be",)))
+        for t in doc
+    )
 
 
 def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...]) -> bool:
@@ -1138,6 +1163,12 @@ def _lemmas(verb: str) -> tuple[str, ...]:
     from lemminflect import getLemma  # the parser here does not lemmatise
 
     return getLemma(verb, upos="VERB")
+
+
+def _is_verb_form(word: str) -> bool:
+    from lemminflect import getAllLemmas  # lemminflect's verb tables, without its rules for unknown words
+
+    return bool(getAllLemmas(word, upos="VERB"))
 
 
 def _inflected(verb: str, tag: str) -> str:

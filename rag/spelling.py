@@ -26,6 +26,9 @@ WH_WORDS = ("what", "whats", "when", "whens", "where", "wheres", "which", "who",
 LONG_WORD = 8  # from this length two edits may separate a typo from its corpus word
 WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 DIGIT_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b", re.IGNORECASE)
+# A letter standing alone is chat shorthand ("r" for "are", "u" for "you"), except English's one-letter words and a
+# letter inside "y/n" or "e.g."; word lists know every letter, so these are read before the lists are asked.
+LONE_LETTER = re.compile(r"(?<![\w'’/.-])([b-hj-np-z])(?![\w'’/.-])")
 
 
 class SpellingCorrector:
@@ -121,6 +124,7 @@ class SpellingCorrector:
         """Also writes ordinals as the documents do ("1st ever mission" → "first ever mission"), so a figure "1st"
         is not taken for a number the paragraph lacks."""
         text = DIGIT_ORDINAL.sub(lambda match: ORDINALS[int(match.group(1)) - 1], text)
+        text = LONE_LETTER.sub(lambda match: self.slang.get(match.group(1), match.group(1)), text)
         return WORD.sub(lambda match: self.correct_word(match.group(0)), text)
 
 

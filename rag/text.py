@@ -110,7 +110,9 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     word = word.lower().replace("’", "'").removesuffix("'s")
     if len(word) >= 5 and word.endswith("ly"):
-        word = word[:-2]  # the stemmer keeps "fully" apart from "full"
+        word = word[:-2]  # the stemmer keeps "formally" apart from "formal"
+        if len(word) <= 3 and word.endswith("l"):
+            word += "l"  # "full" + "ly" is written with one "l": "fully", "dully"
     return stemmer().stemWord(word)
 
 
