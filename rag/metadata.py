@@ -22,11 +22,13 @@ from rag.text import WRITTEN_DATE, Sentence, is_stop_word, name_parts, stem, wor
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
+# the verbs English makes and sends a document with: "Who issued it?" asks its maker, "When was it issued?" its date
+MAKING_VERBS = ("sent", "authored", "issued", "wrote", "written", "drafted")
 FIELD_LABELS = {
     "date": ("date", "dated", "when"),
     "references": ("number", "reference"),
     "distribution_markings": ("marking", "classification", "classified", "distribution", "handling"),
-    "sender": ("sender", "sent", "author", "authored", "from"),  # "from": the cover note's own label
+    "sender": ("sender", "author", "issuer", "from", *MAKING_VERBS),  # "from": the cover note's own label
     "recipients": ("recipient", "recipients", "addressee", "addressed"),
 }
 LABEL_FIELDS = {stem(word): field for field, labels in FIELD_LABELS.items() for word in labels}
@@ -57,6 +59,11 @@ def asked_fields(question: Question, document_words: frozenset[str], document_no
     sent = {stem(m.group(1)): WHOM_FIELDS[m.group(2).lower()] for m in SENT.finditer(question.content)}
     sent = {s: field for s, field in sent.items() if LABEL_FIELDS.get(s) in ("sender", "recipients")}
     fields = list(dict.fromkeys([*whom, *(sent.get(s) or LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
+    asked = {p.lower() for p in parts}
+    if "when" in asked and not asked & {"who", "whom"}:  # "When was it issued?": the verb says which date, not who
+        making = {stem(v) for v in MAKING_VERBS}
+        if not any(LABEL_FIELDS.get(s) == "sender" and s not in making for s in stems):
+            fields = [f for f in fields if f != "sender"]
     if question.mood in ("future", "possible"):  # "When will the partnership be reviewed?": not the date it bears
         fields = [f for f in fields if f != "date"]
     if any(_event(t) for t in parse(question.content)):  # the note's date is not when the partnership was signed

@@ -417,7 +417,10 @@ def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(ch
     assert chain.ask("Which official initialled the cover note?").status != "answered"  # no line says so
     # the note's date is the document's, not the day the partnership was signed, which no line gives
     assert chain.ask("When was the partnership signed?").status != "answered"
-    assert "6 November 2024" in answer("When was the Albania partnership document issued?")
+    issued = answer("When was the Albania partnership document issued?")
+    assert "6 November 2024" in issued and "European External Action Service" not in issued  # "when": its date
+    maker = answer("Which service drafted the Albania partnership document, and how is it marked?")
+    assert "European External Action Service" in maker and "LIMITE" in maker  # the verbs a document is made with
     # chat: a document named in lower case, its "From:" label, words that are not what is asked about
     assert "European External Action Service" in answer("who is the albania doc from")
     assert "Delegations" in answer("who's the albania doc actually addressed to lol")
