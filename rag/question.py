@@ -922,6 +922,8 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
         framing = _aspect_of_name(token, name_stems)
         if stem(token.lower_) in DOCUMENT_PART_STEMS and framing:
             continue  # "the Way Forward section": a part of the text the name picks out, whose heading it is
+        if _said_by_part(token):
+            continue  # "Does the cyber section mention X?": what a part of the text does is say things, no topic
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
@@ -943,6 +945,13 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
                     Term(key, part, weight, subject=_subject_stem(token), aspect=requested and framing),
                 )
     return tuple(terms.values())
+
+
+def _said_by_part(token: Token) -> bool:
+    """A part of the text as a verb's subject, and that verb: where to look and that it is said there ("the cyber
+    paragraph refers to …"); its modifiers ("cyber") stay topics."""
+    part = lambda t: t.dep_ in ("nsubj", "nsubjpass") and stem(t.lower_) in DOCUMENT_PART_STEMS  # noqa: E731
+    return part(token) or (_verbal(token) and any(part(c) for c in token.children))
 
 
 def _manner_adverb(token: Token) -> bool:

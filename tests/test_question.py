@@ -626,3 +626,8 @@ def test_an_ly_adverb_stems_with_its_adjective() -> None:
     from rag.text import stem
 
     assert stem("fully") == stem("full") and stem("formally") == stem("formal") and stem("currently") == stem("current")
+
+
+def test_a_part_of_the_text_as_subject_says_where_to_look_not_what_about(speller) -> None:
+    question = understand("Does the hybrid section mention exercises?", [], speller)
+    assert [t.written for t in question.terms] == ["hybrid", "exercises"]
