@@ -69,6 +69,7 @@ class Grounded:
     text: str
     record: ParagraphRecord
     span: Sentence
+    heading: bool = False  # the text is the heading the paragraph sits under, an item of a list of sections
 
 
 class _Timer:
@@ -265,7 +266,12 @@ class AnswerChain:
             return _not_found(question, asked, mode, candidates, notes, timer, started)
         with timer.stage("verify"):
             grounded = _verified(reading.extracts, notes)
-        if reading.status == "answered" and reading.yes_no is None and mode == "generative":
+        if (
+            reading.status == "answered"
+            and reading.yes_no is None
+            and mode == "generative"
+            and not any(g.heading for g in grounded)
+        ):  # headings are no prose to rephrase
             grounded = self._rephrase(asked, reading, grounded, timer, on_token, notes)
         return _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
 
@@ -359,6 +365,10 @@ def _content_stems(text: str) -> set[str]:
 def _verified(extracts: list[Extract], notes: list[str]) -> list[Grounded]:
     grounded = []
     for extract in extracts:
+        if extract.heading:  # quoted from the paragraph's own section path, so checked against it
+            if extract.heading in extract.record.section:
+                grounded.append(Grounded(extract.heading, extract.record, extract.sentences[0], heading=True))
+            continue
         for sentence in extract.sentences:
             support = check_support(sentence.text, extract.record.text)
             if support.supported:
@@ -518,8 +528,11 @@ def _compose(
     parts = [s.written for s in answer_sentences]
     if asked.bullets and status == "answered" and len(parts) > 1:
         text = "\n".join(f"- {part}" for part in parts)
-    else:
-        text = " ".join(parts)
+    else:  # a lead ("… in the following areas:") is followed by the headings it lists, one per line
+        text = ""
+        for part, item, after in zip(parts, grounded, [None, *grounded], strict=False):
+            joint = "\n- " if item.heading else "\n" if after is not None and after.heading else " "
+            text += (joint if text else "- " if item.heading else "") + part
     if yes_no:
         text = f"{yes_no.capitalize()} — {text}"
     if status == "partial" and reading is not None:

@@ -75,6 +75,7 @@ class Extract:
     record: ParagraphRecord
     sentences: tuple[Sentence, ...]  # one, or a back-referring sentence with the one before it
     score: float
+    heading: str = ""  # quotes the heading the paragraph opens, an item of the list a lead names (its sentence: where)
 
     @property
     def text(self) -> str:
@@ -132,6 +133,8 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     else:
         chosen = _choose(typed or candidates, MAX_SENTENCES, KEEP_RATIO, MAX_ANSWER_WORDS)
     chosen = _cover_rest(question, chosen, candidates, judged, judge)
+    if question.answer_type in ("general", "lookup"):
+        chosen = _with_listed_sections(question, chosen, judge)
     quoted = " ".join(e.record.text for e in chosen)
     absent = tuple(f for f in question.figures if f not in numbers(quoted))
     if absent:  # "… withdraw from missions in 2023?" answered from a paragraph without 2023
@@ -144,6 +147,42 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     if asked_for and chosen and _only_mentioned(question, chosen[0], judge, asked_for):
         return Reading("partial", chosen[:1])  # "The documents do not say which PESCO projects …"
     return Reading("answered", chosen)
+
+
+def listed_sections(lead: ParagraphRecord, records: list[ParagraphRecord]) -> list[tuple[str, ParagraphRecord]]:
+    """The subsections right after a paragraph, each heading with the first paragraph under it: what a lead closing
+    the paragraph ("… boost cooperation in the following areas:") lists, where the document's headings are the
+    items. Hand-written: the section paths are this parser's own."""
+    depth = len(lead.section)
+    following = [r for r in records if r.doc_id == lead.doc_id and r.char_start > lead.char_start]
+    found: dict[str, ParagraphRecord] = {}
+    for record in sorted(following, key=lambda r: r.char_start):
+        if record.section[:depth] != lead.section or len(record.section) <= depth:
+            break
+        found.setdefault(record.section[depth], record)
+    return list(found.items()) if len(found) > 1 else []
+
+
+def _with_listed_sections(question: Question, chosen: list[Extract], judge: Judge) -> list[Extract]:
+    """A quoted lead into a list of sections, followed by those sections' headings, when the list is what is asked:
+    the question's own words are the heading's ("What are the areas of cooperation?", not "What consultations
+    will they hold in the areas of cooperation?"). The list ends the answer: sentences ranked below the lead would
+    only pad it."""
+    extended = []
+    topic = {t.stem for t in question.terms if t.weight >= 1.0}
+    for extract in chosen:
+        extended.append(extract)
+        lead = extract.sentences[-1]
+        paragraph = judge.corpus.sentences[extract.record.key]
+        heading = all_stems(" ".join(extract.record.section))
+        asked = bool(topic) and topic <= heading
+        sections = listed_sections(extract.record, judge.corpus.records) if asked else []
+        if lead.text.rstrip().endswith(":") and lead == paragraph[-1] and sections:
+            return extended + [
+                Extract(record, judge.corpus.sentences[record.key][:1], extract.score, heading=heading)
+                for heading, record in sections
+            ]
+    return extended
 
 
 def _expansion(question: Question, candidates: list[Extract]) -> Reading:
@@ -224,7 +263,7 @@ def _requested(question: Question, ranked: list[Extract]) -> list[Extract]:
 
 
 def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge) -> list[Extract]:
-    items: list[tuple[ParagraphRecord, tuple[Sentence, ...]]] = []
+    items: list[tuple[ParagraphRecord, tuple[Sentence, ...], str]] = []
     open_ended = question.wants_list and question.answer_type in ("general", "lookup")  # else one item settles it
     for judgement in relevant:
         record = judgement.record
@@ -234,17 +273,20 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
             first = words(sentence.text)[:1]
             if position > 0 and first and first[0].lower() in REFERS_BACK:
                 group = (paragraph[position - 1], sentence)
+            headings = ""
             if open_ended and sentence.text.rstrip().endswith(":"):  # a list's lead says nothing without its items
                 listed = [s for s in paragraph[position + 1 :] if LIST_ITEM.match(s.text)]
                 group = (*group, *listed)
-            items.append((record, group))
+                if not listed:  # "… in the following areas:" closing the paragraph: the headings after it list them
+                    headings = " ".join(h for h, _ in listed_sections(record, judge.corpus.records))
+            items.append((record, group, headings))
     if not items:
         return []
-    texts = [" ".join(s.text for s in group) for _, group in items]
+    texts = [" ".join([*(s.text for s in group), headings]).strip() for _, group, headings in items]
     similarity = judge.embedder.vectors(texts) @ judge.embedder.query(question.search_text)
     scored = []
     topic = [t for t in question.terms if t.weight >= 1.0]  # its own words: a carried topic is only context
-    for (record, group), text, sim in zip(items, texts, similarity, strict=True):
+    for (record, group, _), text, sim in zip(items, texts, similarity, strict=True):
         coverage = max(
             judge.coverage(terms, judge.term_matches(terms, record.key, text)) if terms else 0.0
             for terms in question.readings(with_names=True)

@@ -632,3 +632,17 @@ def test_a_paragraph_writing_a_defined_acronym_holds_its_words(chain: AnswerChai
 def test_which_n_for_a_kind_of_thing_the_documents_never_mention_is_partial(chain: AnswerChain) -> None:
     answer = chain.ask("Which ministry coordinates Albania's cyber capacity building?", mode="extractive")
     assert answer.status == "partial" and "which ministry" in answer.answer
+
+
+def test_a_lead_into_the_sections_that_follow_is_quoted_with_their_headings(chain: AnswerChain) -> None:
+    # ¶12 ends "… boost cooperation in the following areas:" and the items are the subsections' headings
+    areas = chain.ask("What are the areas of cooperation in the partnership?")
+    assert areas.status == "answered" and areas.sentences[0].text.endswith("following areas:")
+    assert "\n- Cyber issues [¶18]" in areas.answer
+    assert areas.answer.endswith("\n- External aspects of economic security [¶31]")
+    by_marker = {c.marker: c for c in areas.citations}
+    assert all(by_marker[s.markers[0]].section[-1] == s.text for s in areas.sentences[1:])  # each its ¶'s heading
+    assert {"eu-albania-sdp#12", "eu-albania-sdp#13", "eu-albania-sdp#31"} <= _cited(areas)
+    # a question about something else in those areas is not answered with the list
+    held = chain.ask("What consultations will the EU and Albania hold in the areas of cooperation?")
+    assert "Support to Ukraine" not in held.answer
