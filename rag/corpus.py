@@ -97,9 +97,13 @@ class Corpus:
         for text in texts.values():
             for acronym, spelled in defined_acronyms(text).items():
                 defined.setdefault(acronym, spelled)
+        self.acronym_stems = {acronym: all_stems(spelled) for acronym, spelled in defined.items()}
         for key, text in texts.items():
-            for acronym in {w for w in words(text) if w in defined}:
-                self.stems[key] |= all_stems(defined[acronym])
+            self.stems[key] |= self.spelled_out_stems(text)
+
+    def spelled_out_stems(self, text: str) -> set[str]:
+        """The stems of the words that the defined acronyms a text writes stand for."""
+        return set().union(*(self.acronym_stems[w] for w in set(words(text)) if w in self.acronym_stems))
 
     def unabbreviated(self, text: str) -> str:
         return self.with_numbered_words(self.with_names_unabbreviated(text))

@@ -118,7 +118,7 @@ class Judge:
             stems, paragraph_words = self.corpus.stems[key], self.corpus.words[key]
         else:
             title = self.corpus.document_stems[self.corpus.doc_of[key]] if with_title else set()
-            stems = all_stems(text) | title
+            stems = all_stems(text) | self.corpus.spelled_out_stems(text) | title  # as the paragraph's, "CFSP" too
             paragraph_words = sorted({w.lower() for w in words(text) if w.isalpha() and len(w) > 2})
         matches = {t.stem: float(name_in(t.written, stems)) for t in terms if t.is_name}
         matches |= {t.stem: 1.0 for t in terms if not t.is_name and (t.stem in stems or stem(t.written) in stems)}

@@ -8,6 +8,7 @@ from rag.answer import NOT_FOUND_ANSWER, PARTIAL_OPENING, Answer
 from rag.chain import AnswerChain
 from rag.errors import UsageError
 from rag.llm import BACKENDS, create_llm
+from rag.question import Term
 from rag.reader import MAX_LIST_WORDS
 from rag.settings import Settings
 from rag.verify import check_support
@@ -627,6 +628,10 @@ def test_a_paragraph_writing_a_defined_acronym_holds_its_words(chain: AnswerChai
     corpus = chain.judge.corpus
     alignment = next(r for r in corpus.records if "record of full alignment with the CFSP" in r.text)
     assert {stem("foreign"), stem("policy")} <= corpus.stems[alignment.key]  # CFSP: Common Foreign and Security Policy
+    # and so does each of its sentences, which the reader ranks: a one-line request quotes it, not "align … policy"
+    foreign = Term(stem("foreign"), "foreign", 1.0)
+    sentence = corpus.sentences[alignment.key][0].text
+    assert chain.judge.term_matches((foreign,), alignment.key, sentence)[foreign.stem] == 1.0
 
 
 def test_which_n_for_a_kind_of_thing_the_documents_never_mention_is_partial(chain: AnswerChain) -> None:
