@@ -35,6 +35,9 @@ WORD_SIMILARITY = 0.75  # cosine above which a paragraph word stands in for a qu
 CONTEXT_SIMILARITY = 0.55  # cosine of two words in context above which a paragraph says a question word otherwise
 WORD_VECTOR_CACHE = 2048  # texts whose words in context are kept (paragraphs and recent questions)
 PARTIAL_SHARE = 0.75  # a paragraph scoring this share of the threshold is on topic
+# Names join the coverage of these questions when they have no noun but names: the reading still needs a frequency
+# word for "How often is the Dialogue held?"; a date or figure near a name may be another event's (dev: −1 on dates)
+ONLY_NAMES_TYPES = ("yes_no", "general", "frequency")
 # The noun that names nothing in particular, and how close a question noun must be to it to name nothing either:
 # "stuff" 0.64, "things" 0.71; "budget", "troops", "navy", "drones", "funding" 0.20–0.27 (MiniLM).
 PLACEHOLDER = "thing"
@@ -272,9 +275,10 @@ class Judge:
                 missing_names = tuple(n for n in missing_names if n != name)
         readings = []
         # Names are checked on their own; they join the coverage of an open or yes/no question with no noun but them
-        # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine"), whose verb
-        # alone would otherwise decide; a question for a person, date or figure is not answered by the name alone.
-        only_names = question.answer_type in ("yes_no", "general") and not any(t.weight >= 1.0 for t in question.terms)
+        # ("Is EUFOR Althea deployed in Bosnia and Herzegovina?", "what the SDP commits to on Ukraine", "How often is
+        # the Dialogue held?"), whose verb alone would otherwise decide; a question for a person, date or figure is
+        # not answered by the name alone.
+        only_names = question.answer_type in ONLY_NAMES_TYPES and not any(t.weight >= 1.0 for t in question.terms)
         filled = self.slot_filled(question, hit.record)
         for terms in question.readings(with_names=only_names):
             matches = _either(question, self.term_matches(terms, key) | filled)

@@ -651,3 +651,8 @@ def test_a_lead_into_the_sections_that_follow_is_quoted_with_their_headings(chai
     # a question about something else in those areas is not answered with the list
     held = chain.ask("What consultations will the EU and Albania hold in the areas of cooperation?")
     assert "Support to Ukraine" not in held.answer
+
+
+def test_a_frequency_asked_of_a_name_with_a_verb_the_paragraph_lacks_is_answered(chain: AnswerChain) -> None:
+    often = chain.ask("How often is the Security and Defence Dialogue going to be convened?")  # ¶9 never says convene
+    assert often.status == "answered" and "annual" in often.answer and "eu-albania-sdp#9" in _cited(often)
