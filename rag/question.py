@@ -977,7 +977,13 @@ def _weight(token: Token) -> float:
         token.tag_ == "VBG" and token.dep_ in ("pobj", "pcomp", "dobj", "nsubj", "nsubjpass", "attr", "compound")
         and not any(c.dep_ == "nsubj" for c in token.children)
     )  # fmt: skip
-    return VERB_WEIGHT if _verbal(token) and not nominal else 1.0
+    return VERB_WEIGHT if (_verbal(token) and not nominal) or _with_light_verb(token) else 1.0
+
+
+def _with_light_verb(noun: Token) -> bool:
+    """ "take place", "make use": a bare singular noun as the object of a stop-word verb is part of the verb phrase."""
+    light = noun.head.is_stop and noun.head.pos_ in ("VERB", "AUX")
+    return noun.dep_ == "dobj" and noun.tag_ == "NN" and light and next(noun.children, None) is None
 
 
 def _verbal(token: Token) -> bool:

@@ -631,3 +631,10 @@ def test_an_ly_adverb_stems_with_its_adjective() -> None:
 def test_a_part_of_the_text_as_subject_says_where_to_look_not_what_about(speller) -> None:
     question = understand("Does the hybrid section mention exercises?", [], speller)
     assert [t.written for t in question.terms] == ["hybrid", "exercises"]
+
+
+def test_a_bare_object_of_a_light_verb_weighs_as_the_verb(speller) -> None:
+    weights = {t.written: t.weight for t in understand("When will the review take place?", [], speller).terms}
+    assert weights["place"] == 0.5 and weights["review"] == 1.0
+    support = {t.written: t.weight for t in understand("Will the EU give Albania its support?", [], speller).terms}
+    assert support["support"] == 1.0  # a determiner makes it a thing given
