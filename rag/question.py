@@ -924,6 +924,8 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
             continue  # "the Way Forward section": a part of the text the name picks out, whose heading it is
         if _said_by_part(token):
             continue  # "Does the cyber section mention X?": what a part of the text does is say things, no topic
+        if _said_of_the_answer(token):
+            continue  # "What is special about X?": what the answer is to be, not what it is about
         if token.tag_ in WH_TAGS or token.dep_ == "aux":
             continue
         asked_about = any(_wh_noun(c) == token.lower_ for c in token.children)
@@ -945,6 +947,13 @@ def _terms(doc: Doc, names: tuple[str, ...], references: bool = True, requested:
                     Term(key, part, weight, subject=_subject_stem(token), aspect=requested and framing),
                 )
     return tuple(terms.values())
+
+
+def _said_of_the_answer(adjective: Token) -> bool:
+    """An adjective predicated of the wh-word ("What is special about EULEX?", "What makes it unique?") describes
+    the answer, as a wh-noun names its kind."""
+    wh_subject = any(c.dep_ == "nsubj" and c.tag_ == "WP" for c in adjective.head.children)
+    return adjective.pos_ == "ADJ" and adjective.dep_ in ("acomp", "ccomp", "oprd") and wh_subject
 
 
 def _said_by_part(token: Token) -> bool:

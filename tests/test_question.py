@@ -638,3 +638,9 @@ def test_a_bare_object_of_a_light_verb_weighs_as_the_verb(speller) -> None:
     assert weights["place"] == 0.5 and weights["review"] == 1.0
     support = {t.written: t.weight for t in understand("Will the EU give Albania its support?", [], speller).terms}
     assert support["support"] == 1.0  # a determiner makes it a thing given
+
+
+def test_an_adjective_said_of_the_wh_word_describes_the_answer_not_the_topic(speller) -> None:
+    assert understand("What is remarkable about the Hybrid Risk Survey?", [], speller).terms == ()
+    assert "notable" not in {t.written for t in understand("What makes it notable?", [], speller).terms}
+    assert "hybrid" in {t.written for t in understand("Which threats are hybrid?", [], speller).terms}
