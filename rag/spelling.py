@@ -3,7 +3,8 @@
 A word is changed only when it is neither an English word (pyspellchecker's frequency list, or a whole
 word of the embedding model's tokenizer vocabulary, which knows "cyber" and "defence") nor a word of the
 corpus, and it is not capitalised (names stay as written so an unknown name stays unknown).
-Chat abbreviations come first ("yr" → "year", "abt" → "about"): noslang.com's list as ekphrasis ships it, each
+Shortenings spaCy's norm table writes out come first ("pls" → "please"), so the parser reads them as such; then
+chat abbreviations ("yr" → "year", "abt" → "about"): noslang.com's list as ekphrasis ships it, each
 entry kept only where its expansion is English words with at most one content word ("tldr" → "too long, didn't
 read" would add topics). Then corrections prefer corpus words: pyspellchecker over the corpus vocabulary (one
 edit, two for long words, transpositions included), then a word the corpus spells out in full ("econ" →
@@ -62,9 +63,7 @@ class SpellingCorrector:
 
     @cached_property
     def slang(self) -> dict[str, str]:
-        from rag.nlp import english
-
-        normalised = english().vocab  # spaCy's own norm table reads some already ("pls" is "please"): left as written
+        normalised = self.normalised  # spaCy's own norm table reads some already ("pls" is "please")
         kept = {}
         for short, long in _noslang().items():
             written = [w for w in words(long.lower()) if w.isalpha()]
@@ -86,9 +85,20 @@ class SpellingCorrector:
             or bool(self.english.known([word]))
         )  # fmt: skip
 
+    @cached_property
+    def normalised(self):
+        from rag.nlp import english
+
+        return english().vocab
+
     def correct_word(self, word: str) -> str:
         if self.is_known(word):
             return word
+        # spaCy's norm table: "pls" is "please", which the parser then reads as such; a shortening only, as the
+        # table also writes British spellings the American way ("organisation")
+        norm = self.normalised[word].norm_
+        if norm.isalpha() and len(norm) > len(word) + 1:
+            return norm
         # a letter left out is the commonest chat typo: "whn" is "when" before "who", "hw" "how" before "homework"
         dropped = [w for w in WH_WORDS if len(w) == len(word) + 1 and _subsequence(word, w)]
         if dropped:
