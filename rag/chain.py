@@ -32,7 +32,7 @@ from rag.errors import DraftError
 from rag.index_store import ParagraphIndex
 from rag.llm import LLMBackend, Message
 from rag.lookup import find_paragraph
-from rag.metadata import asked_fields, field_lines, settled
+from rag.metadata import asked_fields, field_lines, printed_words, settled
 from rag.nlp import parse
 from rag.question import PARAGRAPH_REFERENCE, Question, compound_parts, indirect, understand
 from rag.reader import MAX_ANSWER_WORDS, Extract, Reading, denied_by_description, read
@@ -195,7 +195,8 @@ class AnswerChain:
             answers = [self._answer(question, earlier, mode, d, on_token) for d in asked.documents]
             return _by_document(question, [(titles[d], a) for d, a in zip(asked.documents, answers, strict=True)])
         corpus = self.judge.corpus
-        fields = asked_fields(asked, corpus.document_words, corpus.document_nouns)
+        printed = printed_words(list({r.doc_id: r.document for r in corpus.records}.values()))
+        fields = asked_fields(asked, corpus.document_words, corpus.document_nouns, printed)
         if fields:  # "What is the classification of the Albania document?"
             answer = self._metadata(question, asked, mode, fields, doc_id, notes, timer, started)
             if answer is not None:
@@ -305,7 +306,7 @@ class AnswerChain:
         notes.append("answered from the document's " + " and ".join(f.replace("_", " ") for f in fields))
         grounded = [Grounded(line.text, cover, line) for line in lines]
         candidate = _candidate(cover, 1.0, None, None, True, [])
-        verdict = settled(fields, cover.document, asked)
+        verdict = settled(fields, cover.document, asked, lines)
         reading = Reading("answered", [Extract(cover, (line,), 1.0) for line in lines], yes_no=verdict)
         return _compose(question, asked, mode, grounded, [candidate], notes, timer, started, reading)
 

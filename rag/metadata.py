@@ -50,15 +50,23 @@ def _value_words(content: str) -> set[str]:
     }  # fmt: skip
 
 
-def asked_fields(question: Question, document_words: frozenset[str], document_nouns: frozenset[str]) -> list[str]:
+def asked_fields(
+    question: Question, document_words: frozenset[str], document_nouns: frozenset[str],
+    printed: dict[str, frozenset[str]] | None = None,
+) -> list[str]:  # fmt: skip
     """The metadata fields a question asks for when its only words are the fields' labels and words naming a
-    document ("Who is the partnership document addressed to?", "reference numbers and date of the document")."""
+    document ("Who is the partnership document addressed to?", "reference numbers and date of the document"). A
+    yes/no question with no label claims a field by its value (`printed`: each field's printed words): "Is the
+    partnership document LIMITE?"."""
     parts = [p for w in words(question.content) for p in name_parts(w) if p.isalpha()]  # "EU-Kosovo": both
     stems = [stem(p) for p in parts if not is_stop_word(p) or stem(p) in LABEL_FIELDS]
     whom = [WHOM_FIELDS[m.group(1).lower()] for m in WHOM.finditer(question.content)]
     sent = {stem(m.group(1)): WHOM_FIELDS[m.group(2).lower()] for m in SENT.finditer(question.content)}
     sent = {s: field for s, field in sent.items() if LABEL_FIELDS.get(s) in ("sender", "recipients")}
     fields = list(dict.fromkeys([*whom, *(sent.get(s) or LABEL_FIELDS[s] for s in stems if s in LABEL_FIELDS)]))
+    if not fields and question.answer_type == "yes_no":
+        claimed = [{stem(p) for p in name_parts(n)} for n in question.names]
+        fields = [f for f, words in (printed or {}).items() if any(c and c <= words for c in claimed)]
     asked = {p.lower() for p in parts}
     if "when" in asked and not asked & {"who", "whom"}:  # "When was it issued?": the verb says which date, not who
         making = {stem(v) for v in MAKING_VERBS}
@@ -98,6 +106,14 @@ def _event(verb: Token) -> bool:
     )  # fmt: skip
 
 
+def printed_words(documents: list[DocumentMeta]) -> dict[str, frozenset[str]]:
+    """Each field's printed words over the documents, as stems."""
+    return {
+        field: frozenset(stem(w) for d in documents for value in printed_values(d, field) for w in words(value))
+        for field in FIELD_LABELS
+    }
+
+
 def printed_values(document: DocumentMeta, field: str) -> list[str]:
     """As the cover note prints them: "6 November 2024"; both markings and both references, the Council's and
     the EEAS's."""
@@ -129,10 +145,13 @@ def _date_stems(text: str) -> set[str]:
     return {stem(w) for match in CLAIMED_DATE.finditer(text) for w in words(match.group(0))}
 
 
-def settled(fields: list[str], document: DocumentMeta, question: Question) -> Literal["yes", "no"] | None:
+def settled(
+    fields: list[str], document: DocumentMeta, question: Question, lines: list[Sentence]
+) -> Literal["yes", "no"] | None:
     """A yes/no question claiming a field's value ("Is it marked LIMITE?", "Was it sent by the Council?", "Was it
-    dated 11 December 2024?") is settled by the value printed: yes when it holds every word of the names or the
-    date claimed, no otherwise; None when nothing is claimed ("Is it classified?")."""
+    dated 11 December 2024?") is settled by the value printed, in the field or on the lines quoted for it (the
+    second "To:" line): yes when it holds every word of the names or the date claimed, no otherwise; None when
+    nothing is claimed ("Is it classified?")."""
     if question.answer_type != "yes_no":
         return None
     if "date" in fields and (claimed := CLAIMED_DATE.search(question.content)) and document.date:
@@ -145,5 +164,6 @@ def settled(fields: list[str], document: DocumentMeta, question: Question) -> Li
     claimed = [n for n in question.names if not all(stem(p) in selecting for p in name_parts(n))]
     if not claimed:
         return None
-    printed_words = {stem(w) for field in fields for value in printed_values(document, field) for w in words(value)}
-    return "yes" if all(stem(p) in printed_words for n in claimed for p in name_parts(n)) else "no"
+    printed = [value for field in fields for value in printed_values(document, field)] + [line.text for line in lines]
+    printed_stems = {stem(w) for value in printed for w in words(value)}
+    return "yes" if all(stem(p) in printed_stems for n in claimed for p in name_parts(n)) else "no"

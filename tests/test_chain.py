@@ -389,6 +389,9 @@ def test_a_value_claimed_of_the_document_is_confirmed_or_denied_by_its_cover_not
     assert verdict("Was the Albania partnership document dated 3 March 2024?") == "no"
     assert verdict("Was the Albania partnership document dated March 2024?") == "no"
     assert verdict("Was the Albania document sent by the EEAS?") == "yes"
+    assert verdict("Is the Albania partnership document LIMITE?") == "yes"  # a value claimed without its label
+    assert verdict("Was the Albania document addressed to COELA?") == "yes"  # on the second "To:" line
+    assert verdict("Was the Albania document addressed to the Council?") == "no"
 
 
 def test_a_question_about_the_document_itself_is_answered_from_its_cover_note(chain: AnswerChain) -> None:
