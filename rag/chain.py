@@ -267,12 +267,8 @@ class AnswerChain:
             return _not_found(question, asked, mode, candidates, notes, timer, started)
         with timer.stage("verify"):
             grounded = _verified(reading.extracts, notes)
-        if (
-            reading.status == "answered"
-            and reading.yes_no is None
-            and mode == "generative"
-            and not any(g.heading for g in grounded)
-        ):  # headings are no prose to rephrase
+        prose = not any(g.heading for g in grounded)  # a list of headings is no prose to rephrase
+        if reading.status == "answered" and reading.yes_no is None and mode == "generative" and prose:
             grounded = self._rephrase(asked, reading, grounded, timer, on_token, notes)
         return _compose(question, asked, mode, grounded, candidates, notes, timer, started, reading)
 

@@ -149,7 +149,7 @@ def read(question: Question, judged: list[Judgement], judge: Judge) -> Reading:
     return Reading("answered", chosen)
 
 
-def listed_sections(lead: ParagraphRecord, records: list[ParagraphRecord]) -> list[tuple[str, ParagraphRecord]]:
+def _listed_sections(lead: ParagraphRecord, records: list[ParagraphRecord]) -> list[tuple[str, ParagraphRecord]]:
     """The subsections right after a paragraph, each heading with the first paragraph under it: what a lead closing
     the paragraph ("… boost cooperation in the following areas:") lists, where the document's headings are the
     items. Hand-written: the section paths are this parser's own."""
@@ -176,7 +176,7 @@ def _with_listed_sections(question: Question, chosen: list[Extract], judge: Judg
         paragraph = judge.corpus.sentences[extract.record.key]
         heading = all_stems(" ".join(extract.record.section))
         asked = bool(topic) and topic <= heading
-        sections = listed_sections(extract.record, judge.corpus.records) if asked else []
+        sections = _listed_sections(extract.record, judge.corpus.records) if asked else []
         if lead.text.rstrip().endswith(":") and lead == paragraph[-1] and sections:
             return extended + [
                 Extract(record, judge.corpus.sentences[record.key][:1], extract.score, heading=heading)
@@ -278,7 +278,7 @@ def _score_sentences(question: Question, relevant: list[Judgement], judge: Judge
                 listed = [s for s in paragraph[position + 1 :] if LIST_ITEM.match(s.text)]
                 group = (*group, *listed)
                 if not listed:  # "… in the following areas:" closing the paragraph: the headings after it list them
-                    headings = " ".join(h for h, _ in listed_sections(record, judge.corpus.records))
+                    headings = " ".join(h for h, _ in _listed_sections(record, judge.corpus.records))
             items.append((record, group, headings))
     if not items:
         return []
