@@ -3,7 +3,9 @@
 Sentences are ranked by the question's words (exact or close in meaning) plus their embedding
 similarity to the question. A question asking for a date, a number or a frequency only takes
 sentences that contain one; when none does, the reading is partial. A sentence that opens by
-referring back ("This …", "They …") is read together with the sentence before it.
+referring back ("This …", "They …") is read together with the sentence before it; a lead closing its
+paragraph with a colon ("… in the following areas:") with the headings of the subsections after it, when
+those are asked for.
 """
 
 from __future__ import annotations
