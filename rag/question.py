@@ -213,7 +213,7 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         agent=_agent(content_doc) if answer_type == "yes_no" else (),
         count=_requested_count(doc, content_tokens) if content != corrected else None,
     )  # fmt: skip
-    if previous is None or lookup or not _refers_back(content_doc, names, terms):
+    if previous is None or lookup or not _refers_back(content_doc, names, terms, requested=content != corrected):
         return question
     carried_names = tuple(n for n in (*previous.names, *previous.carried_names) if n not in names)
     # "With what aim?", "In which year?": the noun after the wh-word is what is asked for, not a new topic
@@ -1062,6 +1062,8 @@ def _uses_pronoun(doc: Doc) -> bool:
             return True
         if token.lower_ in ("that", "this", "these", "those") and token.dep_ in ("nsubj", "dobj", "pobj", "nsubjpass"):
             return True
+        if token.lower_ in ("that", "these", "those") and token.dep_ == "det":  # "How will that support be given?"
+            return True
         if token.pos_ == "NOUN" and stem(token.lower_) in PRO_FORMS:  # "the CSDP-related ones"
             return True
         if token.lower_ == "there" and token.dep_ != "expl":  # "any help there?"; not "is there …"
@@ -1081,15 +1083,18 @@ def _pronoun_for_topic(doc: Doc) -> bool:
     )
 
 
-def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...]) -> bool:
-    """Elliptical or pronominal: it opens with a conjunction, uses a pronoun, has no verb or no topic."""
+def _refers_back(doc: Doc, names: tuple[str, ...], terms: tuple[Term, ...], requested: bool) -> bool:
+    """Elliptical or pronominal: it opens with a conjunction, uses a pronoun, has no verb (a request's content has
+    none of its own: "Give me three bullets on cyber cooperation" is a new question) or no topic. A question
+    naming its own topic without these ("Which college is involved?") asks afresh, whether or not it names
+    anything: the previous turn's names would otherwise steer its search."""
     first = next((t for t in doc if not t.is_punct), None)
     opens_with_conjunction = (
         first is not None and first.i == 0 and (first.pos_ == "CCONJ" or (first.pos_ == "ADV" and first.tag_ != "WRB"))
     )
-    has_verb = any(t.pos_ == "VERB" for t in doc)
+    elliptical = not requested and not any(t.pos_ == "VERB" for t in doc)
     no_topic = _has_no_topic(terms) and not names
-    return opens_with_conjunction or _uses_pronoun(doc) or not has_verb or no_topic or not names
+    return opens_with_conjunction or _uses_pronoun(doc) or elliptical or no_topic
 
 
 def _paragraph_reference(text: str) -> ParagraphReference | None:

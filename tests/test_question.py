@@ -644,3 +644,10 @@ def test_an_adjective_said_of_the_wh_word_describes_the_answer_not_the_topic(spe
     assert understand("What is remarkable about the Hybrid Risk Survey?", [], speller).terms == ()
     assert "notable" not in {t.written for t in understand("What makes it notable?", [], speller).terms}
     assert "hybrid" in {t.written for t in understand("Which threats are hybrid?", [], speller).terms}
+
+
+def test_a_request_with_its_own_topic_in_a_chat_is_asked_afresh(speller) -> None:
+    history = ["Is Albania a member of NATO?"]
+    fresh = understand("Give me three bullets on cyber resilience", history, speller)
+    assert "NATO" not in fresh.search_text and not fresh.carried_names
+    assert "Albania" in understand("Give me three bullets on that", history, speller).search_text  # a pronoun
