@@ -659,3 +659,9 @@ def test_a_lead_into_the_sections_that_follow_is_quoted_with_their_headings(chai
 def test_a_frequency_asked_of_a_name_with_a_verb_the_paragraph_lacks_is_answered(chain: AnswerChain) -> None:
     often = chain.ask("How often is the Security and Defence Dialogue going to be convened?")  # ¶9 never says convene
     assert often.status == "answered" and "annual" in often.answer and "eu-albania-sdp#9" in _cited(often)
+
+
+def test_whether_anything_is_said_is_not_denied_by_another_description(chain: AnswerChain) -> None:
+    # ¶23's "conventional arms" describes other weapons; it does not say that chemical weapons go unmentioned
+    asked = chain.ask("Does the partnership say anything about chemical weapons?")
+    assert asked.yes_no is None and asked.status != "answered"
