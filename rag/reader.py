@@ -584,10 +584,10 @@ def denied_by_description(question: Question, on_topic: list[Judgement], judge: 
         return None
     # "Is anything said about …?", "Does the partnership say anything about …?" ask whether something is said,
     # which neither a contradiction nor another description can deny (English's indefinite pronouns)
-    indefinite = any(t.lower_ in ("anything", "something") for t in parse(question.content))
-    if any(t.pos_ == "PRON" for t in parse(question.subject)[:1]) or indefinite:
+    if any(t.lower_ in ("anything", "something") for t in parse(question.content)):
         return None
-    if on_topic:
+    claims = not any(t.pos_ == "PRON" for t in parse(question.subject)[:1])  # "Is it …?": described, not claimed
+    if on_topic and claims:
         reading = _yes_no(question, _score_sentences(question, on_topic, judge), judge)
         if reading.yes_no == "no":
             return reading
