@@ -235,11 +235,26 @@ def understand(asked: str, history: list[str], speller: SpellingCorrector) -> Qu
         names, carried_names = carried_names, ()
     elif _pronoun_for_topic(content_doc):  # "Could Albania join EU initiatives on that?": that is the previous topic
         names, carried_names = (*names, *carried_names), ()
+        if answer_type == "yes_no":  # "Is it a military operation?" claims it of the name: "Is EULEX Kosovo …?"
+            content, subject = _with_antecedent(content_doc, parse(previous.content), names)
+            question = replace(question, content=content, subject=subject or question.subject)
     return replace(
         question, answer_type=inherited_type, names=names, carried_names=carried_names, carried_terms=carried_terms,
         carried_phrases=previous.phrases + previous.carried_phrases,
         search_text=search, replaced=replaced, carried_lookup=previous.lookup or previous.carried_lookup,
     )  # fmt: skip
+
+
+def _with_antecedent(doc: Doc, previous: Doc, names: tuple[str, ...]) -> tuple[str, str]:
+    """The question with its subject pronoun replaced by the previous question's noun phrase holding every name it
+    carries ("What is EULEX Kosovo?" → "Is EULEX Kosovo a military operation?"), and that phrase; unchanged where
+    no one phrase holds them."""
+    pronoun = next((t for t in doc if t.dep_ == "nsubj" and t.lower_ in ("it", "that", "this")), None)
+    phrase = next((c for c in previous.noun_chunks if names and all(n in c.text for n in names)), None)
+    if pronoun is None or phrase is None:
+        return doc.text, ""
+    start, end = pronoun.idx, pronoun.idx + len(pronoun.text)
+    return doc.text[:start] + phrase.text + doc.text[end:], phrase.text
 
 
 def _sentence_case(text: str) -> str:

@@ -665,3 +665,10 @@ def test_whether_anything_is_said_is_not_denied_by_another_description(chain: An
     # ¶23's "conventional arms" describes other weapons; it does not say that chemical weapons go unmentioned
     asked = chain.ask("Does the partnership say anything about chemical weapons?")
     assert asked.yes_no is None and asked.status != "answered"
+
+
+def test_a_follow_up_claims_of_its_pronoun_what_the_previous_question_named(chain: AnswerChain) -> None:
+    # WB p4 calls EUFOR Althea a military operation and EULEX the largest civilian mission, in one sentence
+    history = [("What is EULEX Kosovo?", "")]
+    assert chain.ask("Is it a military operation?", history=history).yes_no == "no"
+    assert chain.ask("Is it a civilian mission?", history=history).yes_no == "yes"
